@@ -1,0 +1,36 @@
+package geo
+
+import (
+	"time"
+
+	"github.com/paulmach/orb"
+)
+
+// MaxLimit is the most incidents one query returns.
+const MaxLimit = 10000
+
+// Filter selects incidents. Zero values select everything.
+type Filter struct {
+	BBox       *orb.Bound // incidents whose geometry's box meets this box
+	From, To   time.Time  // event date range, inclusive; zero: open
+	EventTypes []string   // any of these; empty: all
+	Limit      int        // 0: MaxLimit
+	Offset     int
+}
+
+// Normalize clamps Limit into [1, MaxLimit] and Offset to >= 0.
+func (f Filter) Normalize() Filter {
+	if f.Limit <= 0 || f.Limit > MaxLimit {
+		f.Limit = MaxLimit
+	}
+	if f.Offset < 0 {
+		f.Offset = 0
+	}
+	return f
+}
+
+// Page is one page of incidents and how many match in all.
+type Page struct {
+	Incidents     []Incident
+	NumberMatched int
+}

@@ -1,0 +1,234 @@
+package geo
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+// CoordFactor rounds output coordinates to 6 decimals (about 0.1 m).
+const CoordFactor = 1e6
+
+// IncidentProperties is an incident's GeoJSON properties object: the format
+// of the API, of exports and of imports. Names follow ACLED where it has one.
+type IncidentProperties struct {
+	Title         string         `json:"title"`
+	Summary       string         `json:"summary,omitempty"`
+	EventDate     string         `json:"event_date"`
+	TimePrecision int            `json:"time_precision"`
+	DisorderType  string         `json:"disorder_type"`
+	EventType     string         `json:"event_type"`
+	SubEventType  string         `json:"sub_event_type"`
+	Actor1        string         `json:"actor1"`
+	AssocActor1   string         `json:"assoc_actor_1,omitempty"`
+	Actor2        string         `json:"actor2,omitempty"`
+	AssocActor2   string         `json:"assoc_actor_2,omitempty"`
+	Fatalities    *int           `json:"fatalities"`
+	Injuries      *int           `json:"injuries"`
+	Location      string         `json:"location"`
+	Admin1        string         `json:"admin1,omitempty"`
+	Country       string         `json:"country"`
+	GeoPrecision  int            `json:"geo_precision"`
+	Sources       []Source       `json:"sources"`
+	Disagreements []Disagreement `json:"disagreements,omitempty"`
+	Tags          []string       `json:"tags,omitempty"`
+	Notes         string         `json:"notes,omitempty"`
+	CreatedAt     string         `json:"created_at,omitempty"`
+	UpdatedAt     string         `json:"updated_at,omitempty"`
+}
+
+// Properties returns inc's GeoJSON properties.
+func (inc Incident) Properties() IncidentProperties {
+	p := IncidentProperties{
+		Title: inc.Title, Summary: inc.Summary,
+		EventDate: inc.EventDate.Format(DateLayout), TimePrecision: inc.TimePrecision,
+		DisorderType: inc.DisorderType, EventType: inc.EventType, SubEventType: inc.SubEventType,
+		Actor1: inc.Actor1, AssocActor1: inc.AssocActor1, Actor2: inc.Actor2, AssocActor2: inc.AssocActor2,
+		Fatalities: inc.Fatalities, Injuries: inc.Injuries,
+		Location: inc.Location, Admin1: inc.Admin1, Country: inc.Country, GeoPrecision: inc.GeoPrecision,
+		Sources: inc.Sources, Disagreements: inc.Disagreements, Tags: inc.Tags, Notes: inc.Notes,
+	}
+	if p.Sources == nil {
+		p.Sources = []Source{}
+	}
+	if !inc.CreatedAt.IsZero() {
+		p.CreatedAt = inc.CreatedAt.UTC().Format(time.RFC3339)
+	}
+	if !inc.UpdatedAt.IsZero() {
+		p.UpdatedAt = inc.UpdatedAt.UTC().Format(time.RFC3339)
+	}
+	return p
+}
+
+// featureJSON is how every feature is written: id first, coordinates rounded.
+type featureJSON[P any] struct {
+	Type       string           `json:"type"`
+	ID         any              `json:"id,omitempty"`
+	Geometry   geojson.Geometry `json:"geometry"`
+	Properties P                `json:"properties"`
+}
+
+// MarshalIncident writes inc as an RFC 7946 Feature with 6-decimal coordinates.
+func MarshalIncident(inc Incident) ([]byte, error) {
+	var id any
+	if inc.ID != 0 {
+		id = inc.ID
+	}
+	return json.Marshal(featureJSON[IncidentProperties]{
+		Type: "Feature", ID: id,
+		Geometry:   geojson.Geometry{Coordinates: RoundGeometry(inc.Geometry)},
+		Properties: inc.Properties(),
+	})
+}
+
+// MarshalFeature writes a layer feature with 6-decimal coordinates and the
+// given id.
+func MarshalFeature(id int, f *geojson.Feature) ([]byte, error) {
+	props := f.Properties
+	if props == nil {
+		props = geojson.Properties{}
+	}
+	return json.Marshal(featureJSON[geojson.Properties]{
+		Type: "Feature", ID: id,
+		Geometry:   geojson.Geometry{Coordinates: RoundGeometry(f.Geometry)},
+		Properties: props,
+	})
+}
+
+// RoundGeometry returns a copy of g with coordinates rounded to 6 decimals.
+func RoundGeometry(g orb.Geometry) orb.Geometry {
+	if g == nil {
+		return nil
+	}
+	return orb.Round(orb.Clone(g), int(CoordFactor))
+}
+
+// IncidentFromFeature turns a GeoJSON feature into an incident and validates
+// it. The feature's id, when a positive integer, becomes the incident's ID.
+func IncidentFromFeature(raw []byte) (Incident, error) {
+	var f geojson.FeatureOf[json.RawMessage]
+	if err := json.Unmarshal(raw, &f); err != nil {
+		return Incident{}, Errorf(EInvalid, "not a GeoJSON Feature: %s", jsonReason(err))
+	}
+	var inc Incident
+	var ps problems
+	switch id := f.ID.(type) {
+	case nil:
+	case float64:
+		if id != float64(int64(id)) || id < 1 {
+			ps.add("id", "must be a positive integer, got %v", id)
+		}
+		inc.ID = int64(id)
+	default:
+		ps.add("id", "must be a positive integer, got %v", id)
+	}
+	var p IncidentProperties
+	if len(f.Properties) == 0 || bytes.Equal(f.Properties, []byte("null")) {
+		return Incident{}, Errorf(EInvalid, "feature has no properties")
+	}
+	dec := json.NewDecoder(bytes.NewReader(f.Properties))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return Incident{}, Errorf(EInvalid, "properties: %s", jsonReason(err))
+	}
+	inc.Title, inc.Summary = p.Title, p.Summary
+	if d, err := time.Parse(DateLayout, p.EventDate); err == nil {
+		inc.EventDate = d
+	} else if p.EventDate != "" {
+		ps.add("event_date", "must be a real date (YYYY-MM-DD), got %q", p.EventDate)
+	}
+	inc.TimePrecision, inc.GeoPrecision = p.TimePrecision, p.GeoPrecision
+	inc.DisorderType, inc.EventType, inc.SubEventType = p.DisorderType, p.EventType, p.SubEventType
+	inc.Actor1, inc.AssocActor1, inc.Actor2, inc.AssocActor2 = p.Actor1, p.AssocActor1, p.Actor2, p.AssocActor2
+	inc.Fatalities, inc.Injuries = p.Fatalities, p.Injuries
+	inc.Location, inc.Admin1, inc.Country = p.Location, p.Admin1, strings.ToUpper(p.Country)
+	inc.Sources, inc.Disagreements, inc.Tags, inc.Notes = p.Sources, p.Disagreements, p.Tags, p.Notes
+	inc.Geometry = f.Geometry
+	if err := inc.Validate(); err != nil {
+		var e *Error
+		errors.As(err, &e)
+		ps = append(ps, e.Problems...)
+	}
+	if err := ps.err("invalid incident"); err != nil {
+		return Incident{}, err
+	}
+	return inc, nil
+}
+
+// FeatureError is the reason one feature of a collection was refused.
+type FeatureError struct {
+	Index int // 0-based position in "features"
+	Err   error
+}
+
+func (e FeatureError) Error() string { return fmt.Sprintf("feature %d: %v", e.Index, e.Err) }
+
+// DecodeIncidents reads a GeoJSON FeatureCollection (or a single Feature) of
+// incidents. It checks every feature and returns all that are wrong, so a
+// caller can refuse the whole import and say why.
+func DecodeIncidents(r io.Reader) ([]Incident, []FeatureError, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read: %w", err)
+	}
+	var head struct {
+		Type     string            `json:"type"`
+		Features []json.RawMessage `json:"features"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return nil, nil, Errorf(EInvalid, "not GeoJSON: %s", jsonReason(err))
+	}
+	var raws []json.RawMessage
+	switch head.Type {
+	case "FeatureCollection":
+		raws = head.Features
+	case "Feature":
+		raws = []json.RawMessage{data}
+	default:
+		return nil, nil, Errorf(EInvalid, "expected a GeoJSON FeatureCollection or Feature, got type %q", head.Type)
+	}
+	if len(raws) == 0 {
+		return nil, nil, Errorf(EInvalid, "the FeatureCollection has no features")
+	}
+	incs := make([]Incident, 0, len(raws))
+	var bad []FeatureError
+	seen := map[int64]int{}
+	for i, raw := range raws {
+		inc, err := IncidentFromFeature(raw)
+		if err == nil && inc.ID != 0 {
+			if j, dup := seen[inc.ID]; dup {
+				err = Errorf(EInvalid, "id %d is also used by feature %d", inc.ID, j)
+			}
+			seen[inc.ID] = i
+		}
+		if err != nil {
+			bad = append(bad, FeatureError{Index: i, Err: err})
+			continue
+		}
+		incs = append(incs, inc)
+	}
+	return incs, bad, nil
+}
+
+func jsonReason(err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Sprintf("malformed JSON at byte %d: %v", se.Offset, se)
+	case errors.As(err, &te):
+		field := te.Field
+		if field == "" {
+			field = "value"
+		}
+		return fmt.Sprintf("%s must be %s, got %s", field, te.Type, te.Value)
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
+}
