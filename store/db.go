@@ -1,0 +1,138 @@
+// Package store keeps incidents and context layers in SQLite.
+//
+// One writer connection serialises writes; a pool of read-only connections
+// serves queries. Every connection runs in WAL mode with a busy timeout and
+// foreign keys on, set in the DSN so that each pooled connection gets them.
+// Geometries are stored as WKB with their bounding boxes in an R*Tree that
+// every write keeps in step within its own transaction.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"runtime"
+	"sort"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is a Borderwatch database.
+type DB struct {
+	path   string
+	writer *sql.DB
+	reader *sql.DB
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+}
+
+// Open opens (creating if needed) the database at path and applies any
+// migrations it has not seen.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, fmt.Errorf("open db: no path given")
+	}
+	params := url.Values{}
+	params.Set("_journal_mode", "WAL")
+	params.Set("_busy_timeout", "5000")
+	params.Set("_foreign_keys", "on")
+	params.Set("_synchronous", "NORMAL")
+	params.Set("_txlock", "immediate")
+	writer, err := sql.Open("sqlite3", "file:"+path+"?"+params.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open db %s: %w", path, err)
+	}
+	writer.SetMaxOpenConns(1)
+	writer.SetConnMaxIdleTime(0)
+	db := &DB{path: path, writer: writer, Now: time.Now}
+	if err := db.migrate(ctx); err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("open db %s: %w", path, err)
+	}
+
+	params.Del("_txlock")
+	params.Del("_journal_mode") // set once by the writer; readers cannot change it
+	params.Set("mode", "ro")
+	reader, err := sql.Open("sqlite3", "file:"+path+"?"+params.Encode())
+	if err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("open db %s: %w", path, err)
+	}
+	n := max(4, runtime.NumCPU())
+	reader.SetMaxOpenConns(n)
+	reader.SetMaxIdleConns(n)
+	if err := reader.PingContext(ctx); err != nil {
+		writer.Close()
+		reader.Close()
+		return nil, fmt.Errorf("open db %s: %w", path, err)
+	}
+	db.reader = reader
+	return db, nil
+}
+
+// Close closes every connection.
+func (db *DB) Close() error {
+	var err error
+	if db.reader != nil {
+		err = db.reader.Close()
+	}
+	if werr := db.writer.Close(); err == nil {
+		err = werr
+	}
+	return err
+}
+
+// Path is the database file's path.
+func (db *DB) Path() string { return db.path }
+
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.writer.ExecContext(ctx,
+		`CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("create migrations table: %w", err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := db.migrateFile(ctx, name); err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) migrateFile(ctx context.Context, name string) error {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM migrations WHERE name = ?`, name).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	body, err := fs.ReadFile(migrations, name)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`,
+		name, time.Now().UTC().Format(time.RFC3339)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

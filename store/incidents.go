@@ -1,0 +1,376 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/borderwatch/borderwatch/geo"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+)
+
+const incidentColumns = `i.id, i.title, i.summary, i.event_date, i.time_precision, i.disorder_type,
+	i.event_type, i.sub_event_type, i.actor1, i.assoc_actor_1, i.actor2, i.assoc_actor_2,
+	i.fatalities, i.injuries, i.location, i.admin1, i.country, i.geo_precision, i.geom,
+	i.sources, i.disagreements, i.tags, i.notes, i.created_at, i.updated_at`
+
+// Incident returns the incident with the given id.
+func (db *DB) Incident(ctx context.Context, id int64) (geo.Incident, error) {
+	row := db.reader.QueryRowContext(ctx, `SELECT `+incidentColumns+` FROM incidents i WHERE i.id = ?`, id)
+	inc, err := scanIncident(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return geo.Incident{}, geo.Errorf(geo.ENotFound, "incident %d not found", id)
+	}
+	if err != nil {
+		return geo.Incident{}, fmt.Errorf("get incident %d: %w", id, err)
+	}
+	return inc, nil
+}
+
+// Incidents returns one page of the incidents f selects, ordered by date
+// then id, with the number that match in all.
+func (db *DB) Incidents(ctx context.Context, f geo.Filter) (geo.Page, error) {
+	f = f.Normalize()
+	where, args := whereClause(f, true)
+	var page geo.Page
+	tx, err := db.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return page, fmt.Errorf("query incidents: %w", err)
+	}
+	defer tx.Rollback()
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM incidents i`+where, args...).Scan(&page.NumberMatched); err != nil {
+		return page, fmt.Errorf("count incidents: %w", err)
+	}
+	page.Incidents = []geo.Incident{}
+	err = eachIncident(ctx, tx, `SELECT `+incidentColumns+` FROM incidents i`+where+
+		` ORDER BY i.event_date, i.id LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset),
+		func(inc geo.Incident) error {
+			page.Incidents = append(page.Incidents, inc)
+			return nil
+		})
+	return page, err
+}
+
+// EachIncident calls fn for every incident f selects (ignoring f's limit and
+// offset), in date order, one row at a time so memory stays flat.
+func (db *DB) EachIncident(ctx context.Context, f geo.Filter, fn func(geo.Incident) error) error {
+	where, args := whereClause(f, true)
+	return eachIncident(ctx, db.reader, `SELECT `+incidentColumns+` FROM incidents i`+where+
+		` ORDER BY i.event_date, i.id`, args, fn)
+}
+
+// IncidentsNear returns up to limit incidents within km of p, nearest first,
+// with their distances, leaving out the incident with id except.
+func (db *DB) IncidentsNear(ctx context.Context, p orb.Point, km float64, except int64, limit int) ([]geo.Incident, []float64, error) {
+	box := geo.BufferBound(orb.Bound{Min: p, Max: p}, km)
+	f := geo.Filter{BBox: &box}
+	type hit struct {
+		inc geo.Incident
+		d   float64
+	}
+	var hits []hit
+	err := db.EachIncident(ctx, f, func(inc geo.Incident) error {
+		if inc.ID == except {
+			return nil
+		}
+		if d := geo.DistanceToLineKm(p, inc.Geometry); d <= km {
+			hits = append(hits, hit{inc, d})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	// Insertion sort: these lists are short.
+	for i := 1; i < len(hits); i++ {
+		for j := i; j > 0 && hits[j].d < hits[j-1].d; j-- {
+			hits[j], hits[j-1] = hits[j-1], hits[j]
+		}
+	}
+	if len(hits) > limit {
+		hits = hits[:limit]
+	}
+	incs, ds := make([]geo.Incident, len(hits)), make([]float64, len(hits))
+	for i, h := range hits {
+		incs[i], ds[i] = h.inc, h.d
+	}
+	return incs, ds, nil
+}
+
+// CountIncidents returns how many incidents are stored.
+func (db *DB) CountIncidents(ctx context.Context) (int, error) {
+	var n int
+	err := db.reader.QueryRowContext(ctx, `SELECT count(*) FROM incidents`).Scan(&n)
+	return n, err
+}
+
+// CreateIncident validates inc and stores it under a new id, which it sets.
+func (db *DB) CreateIncident(ctx context.Context, inc *geo.Incident) error {
+	if err := inc.Validate(); err != nil {
+		return err
+	}
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("create incident: %w", err)
+	}
+	defer tx.Rollback()
+	inc.ID = 0
+	if _, err := db.putIncident(ctx, tx, inc); err != nil {
+		return fmt.Errorf("create incident: %w", err)
+	}
+	return tx.Commit()
+}
+
+// UpdateIncident validates inc and replaces the stored incident with its id.
+func (db *DB) UpdateIncident(ctx context.Context, inc *geo.Incident) error {
+	if err := inc.Validate(); err != nil {
+		return err
+	}
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("update incident: %w", err)
+	}
+	defer tx.Rollback()
+	created, err := db.putIncident(ctx, tx, inc)
+	if err != nil {
+		return fmt.Errorf("update incident %d: %w", inc.ID, err)
+	}
+	if created {
+		return geo.Errorf(geo.ENotFound, "incident %d not found", inc.ID)
+	}
+	return tx.Commit()
+}
+
+// ImportIncidents stores all of incs in one transaction, or none of them.
+// An incident with an ID replaces the stored one of that ID (or is created
+// with it); one without gets a new ID.
+func (db *DB) ImportIncidents(ctx context.Context, incs []geo.Incident) (created, updated int, err error) {
+	for i := range incs {
+		if err := incs[i].Validate(); err != nil {
+			return 0, 0, fmt.Errorf("incident %d: %w", i, err)
+		}
+	}
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, 0, fmt.Errorf("import: %w", err)
+	}
+	defer tx.Rollback()
+	for i := range incs {
+		isNew, err := db.putIncident(ctx, tx, &incs[i])
+		if err != nil {
+			return 0, 0, fmt.Errorf("import incident %d: %w", i, err)
+		}
+		if isNew {
+			created++
+		} else {
+			updated++
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, 0, fmt.Errorf("import: %w", err)
+	}
+	return created, updated, nil
+}
+
+// DeleteIncident removes the incident with id.
+func (db *DB) DeleteIncident(ctx context.Context, id int64) error {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("delete incident: %w", err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `DELETE FROM incidents WHERE id = ?`, id)
+	if err != nil {
+		return fmt.Errorf("delete incident %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return geo.Errorf(geo.ENotFound, "incident %d not found", id)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM incidents_rtree WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("delete incident %d: %w", id, err)
+	}
+	return tx.Commit()
+}
+
+// putIncident inserts inc (ID 0: a new ID) or replaces the row with its ID,
+// and keeps the R*Tree in step. It reports whether a row was created.
+func (db *DB) putIncident(ctx context.Context, tx *sql.Tx, inc *geo.Incident) (bool, error) {
+	geom, err := wkb.Marshal(inc.Geometry)
+	if err != nil {
+		return false, fmt.Errorf("encode geometry: %w", err)
+	}
+	sources, _ := json.Marshal(nonNil(inc.Sources))
+	disagreements, _ := json.Marshal(nonNil(inc.Disagreements))
+	tags, _ := json.Marshal(nonNil(inc.Tags))
+	now := db.Now().UTC().Truncate(time.Second)
+	b := inc.Geometry.Bound()
+	first, last := inc.DateRange()
+
+	created := true
+	if inc.ID != 0 {
+		var createdAt string
+		err := tx.QueryRowContext(ctx, `SELECT created_at FROM incidents WHERE id = ?`, inc.ID).Scan(&createdAt)
+		switch {
+		case err == nil:
+			created = false
+			inc.CreatedAt, _ = time.Parse(time.RFC3339, createdAt)
+		case !errors.Is(err, sql.ErrNoRows):
+			return false, err
+		}
+	}
+	if created {
+		inc.CreatedAt = now
+	}
+	inc.UpdatedAt = now
+	var id any
+	if inc.ID != 0 {
+		id = inc.ID
+	}
+	res, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO incidents (id, title, summary, event_date,
+		date_first, date_last, time_precision, disorder_type, event_type, sub_event_type,
+		actor1, assoc_actor_1, actor2, assoc_actor_2, fatalities, injuries, location, admin1,
+		country, geo_precision, geom, min_x, min_y, max_x, max_y, sources, disagreements, tags,
+		notes, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, inc.Title, inc.Summary, inc.EventDate.Format(geo.DateLayout),
+		first.Format(geo.DateLayout), last.Format(geo.DateLayout), inc.TimePrecision,
+		inc.DisorderType, inc.EventType, inc.SubEventType,
+		inc.Actor1, inc.AssocActor1, inc.Actor2, inc.AssocActor2, inc.Fatalities, inc.Injuries,
+		inc.Location, inc.Admin1, inc.Country, inc.GeoPrecision, geom,
+		b.Min[0], b.Min[1], b.Max[0], b.Max[1], string(sources), string(disagreements), string(tags),
+		inc.Notes, inc.CreatedAt.Format(time.RFC3339), inc.UpdatedAt.Format(time.RFC3339))
+	if err != nil {
+		return false, err
+	}
+	if inc.ID == 0 {
+		if inc.ID, err = res.LastInsertId(); err != nil {
+			return false, err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO incidents_rtree (id, min_x, max_x, min_y, max_y)
+		VALUES (?, ?, ?, ?, ?)`, inc.ID, b.Min[0], b.Max[0], b.Min[1], b.Max[1]); err != nil {
+		return false, fmt.Errorf("index: %w", err)
+	}
+	return created, nil
+}
+
+// whereClause turns f into SQL conditions on incidents aliased i. With
+// rtree false the box is tested against the table's own columns: a full
+// scan, kept for the benchmark that shows what the R*Tree is worth.
+func whereClause(f geo.Filter, rtree bool) (string, []any) {
+	var conds []string
+	var args []any
+	if f.BBox != nil {
+		b := *f.BBox
+		box := `(i.max_x >= ? AND i.min_x <= ? AND i.max_y >= ? AND i.min_y <= ?)`
+		if rtree {
+			box = `i.id IN (SELECT id FROM incidents_rtree WHERE max_x >= ? AND min_x <= ? AND max_y >= ? AND min_y <= ?)`
+		}
+		if b.Min[0] <= b.Max[0] {
+			conds = append(conds, box)
+			args = append(args, b.Min[0], b.Max[0], b.Min[1], b.Max[1])
+		} else { // crosses the antimeridian: east of Min or west of Max
+			conds = append(conds, "("+box+" OR "+box+")")
+			args = append(args, b.Min[0], 180.0, b.Min[1], b.Max[1], -180.0, b.Max[0], b.Min[1], b.Max[1])
+		}
+	}
+	if !f.From.IsZero() {
+		conds = append(conds, `i.date_last >= ?`)
+		args = append(args, f.From.Format(geo.DateLayout))
+	}
+	if !f.To.IsZero() {
+		conds = append(conds, `i.date_first <= ?`)
+		args = append(args, f.To.Format(geo.DateLayout))
+	}
+	if len(f.EventTypes) > 0 {
+		conds = append(conds, `i.event_type IN (?`+strings.Repeat(`, ?`, len(f.EventTypes)-1)+`)`)
+		for _, t := range f.EventTypes {
+			args = append(args, t)
+		}
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func eachIncident(ctx context.Context, q queryer, query string, args []any, fn func(geo.Incident) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("query incidents: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		inc, err := scanIncident(rows)
+		if err != nil {
+			return fmt.Errorf("read incident: %w", err)
+		}
+		if err := fn(inc); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanIncident(s scanner) (geo.Incident, error) {
+	var inc geo.Incident
+	var date, created, updated, sources, disagreements, tags string
+	var geom []byte
+	var fatalities, injuries sql.NullInt64
+	err := s.Scan(&inc.ID, &inc.Title, &inc.Summary, &date, &inc.TimePrecision, &inc.DisorderType,
+		&inc.EventType, &inc.SubEventType, &inc.Actor1, &inc.AssocActor1, &inc.Actor2, &inc.AssocActor2,
+		&fatalities, &injuries, &inc.Location, &inc.Admin1, &inc.Country, &inc.GeoPrecision, &geom,
+		&sources, &disagreements, &tags, &inc.Notes, &created, &updated)
+	if err != nil {
+		return inc, err
+	}
+	if inc.Geometry, err = wkb.Unmarshal(geom); err != nil {
+		return inc, fmt.Errorf("incident %d geometry: %w", inc.ID, err)
+	}
+	inc.EventDate, _ = time.Parse(geo.DateLayout, date)
+	inc.CreatedAt, _ = time.Parse(time.RFC3339, created)
+	inc.UpdatedAt, _ = time.Parse(time.RFC3339, updated)
+	inc.Fatalities, inc.Injuries = intPtr(fatalities), intPtr(injuries)
+	if err := json.Unmarshal([]byte(sources), &inc.Sources); err != nil {
+		return inc, fmt.Errorf("incident %d sources: %w", inc.ID, err)
+	}
+	if err := json.Unmarshal([]byte(disagreements), &inc.Disagreements); err != nil {
+		return inc, fmt.Errorf("incident %d disagreements: %w", inc.ID, err)
+	}
+	if err := json.Unmarshal([]byte(tags), &inc.Tags); err != nil {
+		return inc, fmt.Errorf("incident %d tags: %w", inc.ID, err)
+	}
+	if len(inc.Disagreements) == 0 {
+		inc.Disagreements = nil
+	}
+	if len(inc.Tags) == 0 {
+		inc.Tags = nil
+	}
+	return inc, nil
+}
+
+func intPtr(n sql.NullInt64) *int {
+	if !n.Valid {
+		return nil
+	}
+	v := int(n.Int64)
+	return &v
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

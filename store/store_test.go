@@ -1,0 +1,363 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/borderwatch/borderwatch/geo"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+func openTestDB(tb testing.TB) *DB {
+	tb.Helper()
+	db, err := Open(context.Background(), filepath.Join(tb.TempDir(), "test.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+func incidentAt(title string, p orb.Geometry, date string) geo.Incident {
+	d, _ := time.Parse(geo.DateLayout, date)
+	return geo.Incident{
+		Title: title, EventDate: d, TimePrecision: geo.TimeDay,
+		DisorderType: geo.DisorderPoliticalViolence, EventType: "Battles", SubEventType: "Armed clash",
+		Actor1: "Military Forces of Tunisia", Country: "TN", Geometry: p, GeoPrecision: geo.GeoExact,
+		Sources: []geo.Source{{Publisher: "Reuters", URL: "https://www.reuters.com/x"}},
+	}
+}
+
+func TestCreateAndGetIncident(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	db.Now = func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
+	inc := incidentAt("Clash", orb.Point{11.2, 33.1}, "2016-03-02")
+	seven := 7
+	inc.Injuries = &seven
+	inc.Disagreements = []geo.Disagreement{{Field: "event_date", Note: "sources differ"}}
+	if err := db.CreateIncident(ctx, &inc); err != nil {
+		t.Fatal(err)
+	}
+	if inc.ID == 0 {
+		t.Fatal("got id 0, want an id set")
+	}
+	got, err := db.Incident(ctx, inc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Title != "Clash" || got.Fatalities != nil || got.Injuries == nil || *got.Injuries != 7 ||
+		got.Geometry != (orb.Point{11.2, 33.1}) || len(got.Disagreements) != 1 || !got.CreatedAt.Equal(db.Now()) {
+		t.Errorf("got %+v, want the stored incident back with unknown fatalities and 7 injuries", got)
+	}
+	if _, err := db.Incident(ctx, 999); geo.ErrorKind(err) != geo.ENotFound {
+		t.Errorf("missing incident: got %v, want not found", err)
+	}
+}
+
+func TestCreateIncidentRefusesInvalid(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	inc := incidentAt("", orb.Point{200, 33}, "2016-03-02")
+	if err := db.CreateIncident(ctx, &inc); geo.ErrorKind(err) != geo.EInvalid {
+		t.Fatalf("got %v, want invalid", err)
+	}
+	if n, _ := db.CountIncidents(ctx); n != 0 {
+		t.Errorf("got %d incidents stored, want 0", n)
+	}
+}
+
+func TestBBoxQueryUsesRTreeAndReturnsExactIDs(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	incs := []geo.Incident{
+		incidentAt("Ben Guerdane", orb.Point{11.21965, 33.13783}, "2016-03-07"),
+		incidentAt("Sabratha", orb.Point{12.48845, 32.79335}, "2016-02-19"),
+		incidentAt("Tunis", orb.Point{10.16579, 36.81897}, "2015-11-24"),
+		incidentAt("Zarzis", orb.Point{11.11215, 33.50398}, "2016-01-01"),
+		incidentAt("Barrier", orb.LineString{{11.5, 33.1}, {10.7, 32.0}}, "2016-02-06"),
+		incidentAt("Fiji", orb.Point{179.9, -17}, "2016-02-06"),
+		incidentAt("Samoa", orb.Point{-171.8, -13.8}, "2016-02-06"),
+	}
+	if _, _, err := db.ImportIncidents(ctx, incs); err != nil {
+		t.Fatal(err)
+	}
+	box := func(a, b, c, d float64) *orb.Bound { return &orb.Bound{Min: orb.Point{a, b}, Max: orb.Point{c, d}} }
+	tests := []struct {
+		name string
+		bbox *orb.Bound
+		want []string
+	}{
+		{"south-east Tunisia", box(10.9, 32.5, 11.6, 33.6), []string{"Barrier", "Zarzis", "Ben Guerdane"}},
+		{"line crossing box with no vertex in it", box(10.9, 32.3, 11.0, 32.4), []string{"Barrier"}},
+		{"Libya only", box(12, 32, 14, 33), []string{"Sabratha"}},
+		{"empty sea", box(5, 40, 6, 41), nil},
+		{"across the antimeridian", box(170, -20, -170, -10), []string{"Samoa", "Fiji"}},
+	}
+	for _, tt := range tests {
+		for _, rtree := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s/rtree=%v", tt.name, rtree), func(t *testing.T) {
+				var got []string
+				where, args := whereClause(geo.Filter{BBox: tt.bbox}, rtree)
+				err := eachIncident(ctx, db.reader, `SELECT `+incidentColumns+` FROM incidents i`+where+` ORDER BY i.event_date, i.id`, args,
+					func(inc geo.Incident) error { got = append(got, inc.Title); return nil })
+				if err != nil {
+					t.Fatal(err)
+				}
+				slices.Sort(got)
+				want := slices.Clone(tt.want)
+				slices.Sort(want)
+				if !slices.Equal(got, want) {
+					t.Errorf("got %v, want %v", got, want)
+				}
+			})
+		}
+	}
+}
+
+func TestIncidentsFilterAndPaging(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	var incs []geo.Incident
+	for i := range 10 {
+		incs = append(incs, incidentAt(fmt.Sprint("day ", i+1), orb.Point{11, 33}, fmt.Sprintf("2016-02-%02d", i+1)))
+	}
+	week := incidentAt("week ending 20th", orb.Point{11, 33}, "2016-02-20")
+	week.TimePrecision = geo.TimeWeek
+	week.EventType, week.SubEventType, week.DisorderType = "Strategic developments", "Arrests", geo.DisorderStrategic
+	incs = append(incs, week)
+	if _, _, err := db.ImportIncidents(ctx, incs); err != nil {
+		t.Fatal(err)
+	}
+	d := func(s string) time.Time { t, _ := time.Parse(geo.DateLayout, s); return t }
+
+	page, err := db.Incidents(ctx, geo.Filter{From: d("2016-02-03"), To: d("2016-02-05")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.NumberMatched != 3 || len(page.Incidents) != 3 || page.Incidents[0].Title != "day 3" {
+		t.Errorf("date range: got %d matched, first %q; want 3 from day 3", page.NumberMatched, page.Incidents[0].Title)
+	}
+	// A week-precision event counts for any day of its week.
+	page, _ = db.Incidents(ctx, geo.Filter{From: d("2016-02-15"), To: d("2016-02-15")})
+	if page.NumberMatched != 1 || page.Incidents[0].Title != "week ending 20th" {
+		t.Errorf("week precision: got %d matched, want the week-precision incident", page.NumberMatched)
+	}
+	page, _ = db.Incidents(ctx, geo.Filter{EventTypes: []string{"Battles"}, Limit: 4, Offset: 8})
+	if page.NumberMatched != 10 || len(page.Incidents) != 2 || page.Incidents[0].Title != "day 9" {
+		t.Errorf("paging: got %d matched, %d returned; want 10 matched, 2 returned from day 9", page.NumberMatched, len(page.Incidents))
+	}
+}
+
+func TestImportIsAllOrNothing(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	good := incidentAt("good", orb.Point{11, 33}, "2016-02-01")
+	bad := incidentAt("bad", orb.LineString{{11, 33}}, "2016-02-01")
+	if _, _, err := db.ImportIncidents(ctx, []geo.Incident{good, bad}); geo.ErrorKind(err) != geo.EInvalid {
+		t.Fatalf("got %v, want invalid", err)
+	}
+	if n, _ := db.CountIncidents(ctx); n != 0 {
+		t.Errorf("got %d incidents after a failed import, want 0", n)
+	}
+	// Re-importing with the same IDs updates rather than duplicates.
+	good.ID = 42
+	for range 2 {
+		if _, _, err := db.ImportIncidents(ctx, []geo.Incident{good}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, _ := db.CountIncidents(ctx); n != 1 {
+		t.Errorf("got %d incidents after importing the same id twice, want 1", n)
+	}
+}
+
+func TestUpdateAndDeleteKeepRTreeInStep(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	inc := incidentAt("moves", orb.Point{11, 33}, "2016-02-01")
+	if err := db.CreateIncident(ctx, &inc); err != nil {
+		t.Fatal(err)
+	}
+	inc.Geometry = orb.Point{12.5, 32.8}
+	if err := db.UpdateIncident(ctx, &inc); err != nil {
+		t.Fatal(err)
+	}
+	count := func(b orb.Bound) int {
+		page, err := db.Incidents(ctx, geo.Filter{BBox: &b})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return page.NumberMatched
+	}
+	old := orb.Bound{Min: orb.Point{10.9, 32.9}, Max: orb.Point{11.1, 33.1}}
+	now := orb.Bound{Min: orb.Point{12.4, 32.7}, Max: orb.Point{12.6, 32.9}}
+	if count(old) != 0 || count(now) != 1 {
+		t.Errorf("after moving: got %d at the old place and %d at the new, want 0 and 1", count(old), count(now))
+	}
+	if err := db.DeleteIncident(ctx, inc.ID); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	db.reader.QueryRowContext(ctx, `SELECT count(*) FROM incidents_rtree`).Scan(&n)
+	if n != 0 {
+		t.Errorf("got %d R*Tree rows after delete, want 0", n)
+	}
+	if err := db.DeleteIncident(ctx, inc.ID); geo.ErrorKind(err) != geo.ENotFound {
+		t.Errorf("deleting twice: got %v, want not found", err)
+	}
+}
+
+func TestIncidentsNear(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	incs := []geo.Incident{
+		incidentAt("Ben Guerdane", orb.Point{11.21965, 33.13783}, "2016-03-07"),
+		incidentAt("El Amria", orb.Point{11.25, 33.10}, "2016-03-02"),
+		incidentAt("Zarzis", orb.Point{11.11215, 33.50398}, "2016-01-01"),
+		incidentAt("Sabratha", orb.Point{12.48845, 32.79335}, "2016-02-19"),
+	}
+	if _, _, err := db.ImportIncidents(ctx, incs); err != nil {
+		t.Fatal(err)
+	}
+	near, dist, err := db.IncidentsNear(ctx, orb.Point{11.21965, 33.13783}, 50, incs[0].ID, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, inc := range near {
+		got = append(got, inc.Title)
+	}
+	if !slices.Equal(got, []string{"El Amria", "Zarzis"}) || dist[0] > dist[1] {
+		t.Errorf("got %v at %v km, want El Amria then Zarzis, nearest first", got, dist)
+	}
+}
+
+func TestLayersRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	f := geojson.NewFeature(orb.LineString{{11.5, 33.18}, {10.7, 32.0}})
+	f.Properties["reported_length_km"] = 250.0
+	l := geo.Layer{ID: "barrier", Title: "Barrier", Kind: geo.KindBarrier, Features: []*geojson.Feature{f}}
+	for range 2 { // replacing never duplicates
+		if err := db.PutLayer(ctx, l, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := db.Layer(ctx, "barrier")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Features) != 1 || got.Features[0].ID != 1 || got.Features[0].Properties["reported_length_km"] != 250.0 {
+		t.Errorf("got %+v, want the one feature back with id 1 and its properties", got.Features)
+	}
+	if _, err := db.Layer(ctx, "nope"); geo.ErrorKind(err) != geo.ENotFound {
+		t.Errorf("got %v, want not found", err)
+	}
+	bad := geo.Layer{ID: "Bad Id", Title: "x", Kind: "weird"}
+	if err := db.PutLayer(ctx, bad, 0); geo.ErrorKind(err) != geo.EInvalid {
+		t.Errorf("got %v, want invalid", err)
+	}
+}
+
+func TestReopenKeepsDataAndMigratesOnce(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "re.db")
+	for i := range 2 {
+		db, err := Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			inc := incidentAt("kept", orb.Point{11, 33}, "2016-02-01")
+			if err := db.CreateIncident(ctx, &inc); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var migs, n int
+		db.reader.QueryRowContext(ctx, `SELECT count(*) FROM migrations`).Scan(&migs)
+		n, _ = db.CountIncidents(ctx)
+		if migs != 1 || n != 1 {
+			t.Errorf("open %d: got %d migrations and %d incidents, want 1 and 1", i, migs, n)
+		}
+		var mode string
+		db.reader.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode)
+		var fk int
+		db.reader.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk)
+		if mode != "wal" || fk != 1 {
+			t.Errorf("reader connection: got journal_mode %s, foreign_keys %d; want wal, 1", mode, fk)
+		}
+		db.Close()
+	}
+}
+
+func TestOpenFailsClearly(t *testing.T) {
+	_, err := Open(context.Background(), filepath.Join(t.TempDir(), "no", "such", "dir", "x.db"))
+	if err == nil {
+		t.Fatal("got no error opening a database in a missing directory")
+	}
+	var e *geo.Error
+	if errors.As(err, &e) {
+		t.Errorf("got domain error %v, want a wrapped I/O error", err)
+	}
+}
+
+// benchDB holds 100 000 synthetic incidents spread over North Africa, built
+// once per run.
+var benchDB = sync.OnceValues(func() (*DB, error) {
+	dir, err := os.MkdirTemp("", "borderwatch-bench")
+	if err != nil {
+		return nil, err
+	}
+	db, err := Open(context.Background(), filepath.Join(dir, "bench.db"))
+	if err != nil {
+		return nil, err
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	incs := make([]geo.Incident, 100_000)
+	for i := range incs {
+		p := orb.Point{-10 + r.Float64()*45, 15 + r.Float64()*22}
+		incs[i] = incidentAt(fmt.Sprint("synthetic ", i), p, "2016-02-01")
+	}
+	_, _, err = db.ImportIncidents(context.Background(), incs)
+	return db, err
+})
+
+// BenchmarkBBoxQuery compares the R*Tree with a full scan of the table for a
+// box around Ben Guerdane (about 0.25% of the data).
+func BenchmarkBBoxQuery(b *testing.B) {
+	db, err := benchDB()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	box := &orb.Bound{Min: orb.Point{10.5, 32.5}, Max: orb.Point{12.5, 33.5}}
+	for _, rtree := range []bool{true, false} {
+		name := "fullscan"
+		if rtree {
+			name = "rtree"
+		}
+		b.Run(name, func(b *testing.B) {
+			where, args := whereClause(geo.Filter{BBox: box}, rtree)
+			var n int
+			for b.Loop() {
+				n = 0
+				err := eachIncident(ctx, db.reader, `SELECT `+incidentColumns+` FROM incidents i`+where, args,
+					func(geo.Incident) error { n++; return nil })
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(n), "rows")
+		})
+	}
+}
