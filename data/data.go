@@ -21,7 +21,7 @@ var files embed.FS
 var LayerFiles = []string{"basemap.geojson", "border.geojson", "barrier.geojson", "crossings.geojson", "places.geojson"}
 
 // Attribution credits the open data the dataset is derived from.
-const Attribution = "Borders and coast: Natural Earth (public domain). Places: GeoNames (CC BY 4.0). Incidents: news reports cited on each incident."
+const Attribution = "Incidents: the news reports cited on each"
 
 // Incidents returns the bundled incidents, validated.
 func Incidents() ([]geo.Incident, error) {

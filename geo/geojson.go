@@ -83,7 +83,7 @@ func MarshalIncident(inc Incident) ([]byte, error) {
 	}
 	return json.Marshal(featureJSON[IncidentProperties]{
 		Type: "Feature", ID: id,
-		Geometry:   geojson.Geometry{Coordinates: RoundGeometry(inc.Geometry)},
+		Geometry:   *geojson.NewGeometry(RoundGeometry(inc.Geometry)),
 		Properties: inc.Properties(),
 	})
 }
@@ -97,7 +97,7 @@ func MarshalFeature(id int, f *geojson.Feature) ([]byte, error) {
 	}
 	return json.Marshal(featureJSON[geojson.Properties]{
 		Type: "Feature", ID: id,
-		Geometry:   geojson.Geometry{Coordinates: RoundGeometry(f.Geometry)},
+		Geometry:   *geojson.NewGeometry(RoundGeometry(f.Geometry)),
 		Properties: props,
 	})
 }

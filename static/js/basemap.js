@@ -1,0 +1,163 @@
+// The map frame shared by every page: tiles (or none), the context layers,
+// our own attribution and layer controls (built from DOM, never from HTML
+// strings), and the popups of context features.
+import * as L from '/static/vendor/leaflet/leaflet-src.esm.js';
+import { el } from './dom.js';
+
+const STYLES = {
+  basemap: { color: '#8a8478', weight: 1, fillColor: '#f3eee4', fillOpacity: 1, interactive: false },
+  border: { color: '#3b3b3b', weight: 2, dashArray: '6 4' },
+  barrier: { color: '#b3261e', weight: 4, opacity: 0.9, className: 'barrier-line' },
+};
+
+export async function fetchJSON(url) {
+  const res = await fetch(url, { headers: { Accept: 'application/geo+json' } });
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${res.statusText}`);
+  return res.json();
+}
+
+const km = (n) => `${Number(n).toLocaleString('en-GB', { maximumFractionDigits: 1 })} km`;
+
+function barrierPopup(p) {
+  const reported = p.reported_lengths || [];
+  const shortest = Math.min(...reported.map((r) => r.km));
+  const diff = shortest - p.measured_length_km;
+  return el('div', { class: 'popup barrier-popup', 'data-testid': 'barrier-popup' },
+    el('h2', { class: 'popup-title' }, p.name),
+    el('dl', {},
+      el('dt', {}, 'Reported length'),
+      el('dd', {}, el('ul', {}, reported.map((r) => el('li', {}, `${km(r.km)} — `, el('a', { href: r.url, target: '_blank', rel: 'noopener noreferrer' }, r.source))))),
+      el('dt', {}, 'Measured length of the line drawn here'),
+      el('dd', { 'data-testid': 'measured-length' }, `${km(p.measured_length_km)} (haversine, measured by Borderwatch)`),
+      el('dt', {}, 'Materials'), el('dd', {}, p.materials),
+      el('dt', {}, 'Completion announced'), el('dd', {}, p.completion_announced),
+    ),
+    Number.isFinite(diff) && el('p', { class: 'disagreement', role: 'note' },
+      `The reports disagree (${reported.map((r) => km(r.km)).filter((v, i, a) => a.indexOf(v) === i).join(' vs ')}), and the line drawn here is ${km(Math.abs(diff))} ${diff > 0 ? 'shorter' : 'longer'} than the shortest report: its exact course is not published, so it follows the border ${p.distance_from_border_km} km inside Tunisia.`),
+    p.completion_note && el('p', { class: 'note' }, p.completion_note));
+}
+
+function crossingPopup(p) {
+  const history = p.status_history || [];
+  return el('div', { class: 'popup crossing-popup' },
+    el('h2', { class: 'popup-title' }, p.name, p.alt_name && ` (${p.alt_name})`),
+    p.road && el('p', {}, p.road),
+    p.note && el('p', {}, p.note),
+    history.length > 0 && el('ul', {}, history.map((h) => el('li', {}, `${h.date}: ${h.status}. ${h.note || ''} `,
+      h.source && el('a', { href: h.source, target: '_blank', rel: 'noopener noreferrer' }, 'source')))),
+    p.moved_to_border_km > 0 && el('p', { class: 'note' }, `Reported position moved ${km(p.moved_to_border_km)} onto the border line.`));
+}
+
+function linePopup(p) {
+  return el('div', { class: 'popup' }, el('h2', { class: 'popup-title' }, p.name || ''),
+    p.measured_length_km !== undefined && el('p', {}, `Length: ${km(p.measured_length_km)} (measured by Borderwatch)`),
+    p.source && el('p', { class: 'note' }, p.source));
+}
+
+// contextLayer turns one collection into a Leaflet layer styled by its kind.
+export function contextLayer(info, fc) {
+  switch (info.kind) {
+    case 'basemap':
+      // Tunisia, the country this map is about, stands out from its neighbours.
+      return L.geoJSON(fc, { style: (f) => ({ ...STYLES.basemap, fillColor: f.properties.iso === 'TN' ? '#fbf8f1' : '#e6e1d6' }) });
+    case 'crossing':
+      return L.geoJSON(fc, {
+        pointToLayer: (f, latlng) => L.marker(latlng, {
+          icon: L.divIcon({ className: 'crossing-icon', iconSize: [14, 14] }),
+          title: f.properties.name, alt: f.properties.name, keyboard: true,
+        }),
+        onEachFeature: (f, layer) => layer.bindPopup(() => crossingPopup(f.properties)),
+      });
+    case 'places':
+      return L.geoJSON(fc, {
+        pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 3, color: '#444', weight: 1, fillColor: '#fff', fillOpacity: 1, interactive: false })
+          .bindTooltip(el('span', {}, f.properties.name), { permanent: true, direction: 'right', className: 'place-label', offset: [4, 0] }),
+      });
+    case 'barrier':
+      return L.geoJSON(fc, { style: STYLES.barrier, onEachFeature: (f, layer) => layer.bindPopup(() => barrierPopup(f.properties), { maxWidth: 340 }) });
+    default:
+      return L.geoJSON(fc, { style: STYLES.border, onEachFeature: (f, layer) => layer.bindPopup(() => linePopup(f.properties)) });
+  }
+}
+
+// AttributionControl credits what is on the map, from plain text.
+const AttributionControl = L.Control.extend({
+  options: { position: 'bottomright' },
+  onAdd() {
+    this._list = el('div', { class: 'bw-attribution leaflet-control-attribution', 'data-testid': 'attribution' });
+    L.DomEvent.disableClickPropagation(this._list);
+    this.render();
+    return this._list;
+  },
+  setEntries(entries) { this._entries = entries; if (this._list) this.render(); },
+  render() {
+    this._list.replaceChildren(...(this._entries || []).flatMap((e, i) => [
+      i > 0 ? ' | ' : '',
+      e.href ? el('a', { href: e.href, target: '_blank', rel: 'noopener noreferrer' }, e.text) : e.text,
+    ]));
+  },
+});
+
+// LayerControl toggles layers with labelled checkboxes.
+const LayerControl = L.Control.extend({
+  options: { position: 'topright' },
+  initialize(map, entries, onChange) { this._mapRef = map; this._entries = entries; this._onChange = onChange; },
+  onAdd() {
+    const box = el('fieldset', { class: 'bw-layers leaflet-bar', 'data-testid': 'layer-control' }, el('legend', {}, 'Layers'));
+    for (const e of this._entries) {
+      const id = `layer-${e.id}`;
+      const input = el('input', { type: 'checkbox', id, checked: this._mapRef.hasLayer(e.layer) });
+      input.addEventListener('change', () => {
+        if (input.checked) this._mapRef.addLayer(e.layer); else this._mapRef.removeLayer(e.layer);
+        this._onChange();
+      });
+      box.appendChild(el('div', {}, input, el('label', { for: id }, e.title)));
+    }
+    L.DomEvent.disableClickPropagation(box);
+    L.DomEvent.disableScrollPropagation(box);
+    return box;
+  },
+});
+
+// createMap builds the map in container with tiles and context layers, and
+// returns it with a function to register more toggleable layers.
+export async function createMap(container, cfg, { extraLayers = [] } = {}) {
+  const map = L.map(container, { attributionControl: false, zoomSnap: 0.5, preferCanvas: false });
+  map.setView([33.5, 10.5], 6);
+  const attribution = new AttributionControl().addTo(map);
+  const entries = [];
+  if (cfg.tiles) {
+    const tiles = L.tileLayer(cfg.tiles, { maxZoom: 18, crossOrigin: true, referrerPolicy: 'strict-origin-when-cross-origin' }).addTo(map);
+    entries.push({ id: 'tiles', title: 'Street map tiles', layer: tiles, attribution: { text: cfg.tileAttribution || 'Map tiles', href: cfg.tileLink } });
+  }
+  const collections = await Promise.all(cfg.layers.map((info) => fetchJSON(`/collections/${encodeURIComponent(info.id)}/items`)));
+  cfg.layers.forEach((info, i) => {
+    const layer = contextLayer(info, collections[i]);
+    // With tiles, the offline base map would hide them: start it off.
+    if (!(cfg.tiles && info.kind === 'basemap')) layer.addTo(map);
+    entries.push({ id: info.id, kind: info.kind, title: info.title, layer, attribution: { text: info.attribution } });
+  });
+  for (const e of extraLayers) { e.layer.addTo(map); entries.push({ kind: 'incidents', ...e }); }
+  const update = () => {
+    const shown = entries.filter((e) => map.hasLayer(e.layer) && e.attribution).map((e) => e.attribution);
+    // One entry per credit, however many layers share it.
+    const credits = new Map();
+    for (const a of shown) for (const part of a.text.split(';')) {
+      const text = part.trim();
+      if (text && !credits.has(text)) credits.set(text, { text, href: a.href });
+    }
+    attribution.setEntries([{ text: 'Leaflet', href: 'https://leafletjs.com' }, ...credits.values(), { text: cfg.dataAttribution }]);
+  };
+  new LayerControl(map, entries, update).addTo(map);
+  update();
+  // The view that frames the data: incidents and the border's context.
+  const frame = L.latLngBounds([]);
+  for (const e of entries) if (e.kind && e.kind !== 'basemap' && e.kind !== 'places' && e.layer.getBounds && map.hasLayer(e.layer)) {
+    const b = e.layer.getBounds();
+    if (b.isValid()) frame.extend(b);
+  }
+  if (frame.isValid()) map.fitBounds(frame, { padding: [24, 24], maxZoom: 10 });
+  return { map, layers: Object.fromEntries(entries.map((e) => [e.id, e.layer])) };
+}
+
+export { L };

@@ -1,0 +1,206 @@
+// Package web serves Borderwatch over HTTP: the map and incident pages
+// (templ), the GeoJSON collections, and the embedded static assets.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/static"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// DefaultTiles is OpenStreetMap's standard tile layer.
+const (
+	DefaultTiles           = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+	DefaultTileAttribution = "© OpenStreetMap contributors"
+	DefaultTileLink        = "https://www.openstreetmap.org/copyright"
+)
+
+// Config is what a Server needs.
+type Config struct {
+	Store  geo.Store
+	Logger *slog.Logger
+	// Tiles is a tile URL template ({z}/{x}/{y}, optional {s}); "" or "none"
+	// means the offline base layer only.
+	Tiles           string
+	TileAttribution string
+	// DataAttribution credits the bundled data on every map.
+	DataAttribution string
+	// RequestTimeout bounds each request's handler; 0 means 30 s.
+	RequestTimeout time.Duration
+}
+
+// Server is the Borderwatch HTTP server.
+type Server struct {
+	cfg   Config
+	echo  *echo.Echo
+	log   *slog.Logger
+	tiles string // "" when offline
+	csp   string
+	http  *http.Server
+}
+
+// New builds a Server and its routes.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("web: no store")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.RequestTimeout == 0 {
+		cfg.RequestTimeout = 30 * time.Second
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger}
+	if cfg.Tiles != "" && cfg.Tiles != "none" {
+		origin, err := tileOrigin(cfg.Tiles)
+		if err != nil {
+			return nil, err
+		}
+		s.tiles = cfg.Tiles
+		s.csp = csp(origin)
+	} else {
+		s.csp = csp("")
+	}
+	s.echo = s.routes()
+	return s, nil
+}
+
+// tileOrigin checks a tile URL template and returns the origin that the
+// Content-Security-Policy must allow images from.
+func tileOrigin(tmpl string) (string, error) {
+	for _, p := range []string{"{z}", "{x}", "{y}"} {
+		if !strings.Contains(tmpl, p) {
+			return "", fmt.Errorf("tile URL %q lacks %s", tmpl, p)
+		}
+	}
+	u, err := url.Parse(strings.NewReplacer("{s}", "a", "{z}", "0", "{x}", "0", "{y}", "0", "{r}", "").Replace(tmpl))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return "", fmt.Errorf("tile URL %q is not an http(s) URL template", tmpl)
+	}
+	host := u.Host
+	if strings.Contains(tmpl, "{s}") {
+		// Subdomains vary: allow the parent domain's subdomains.
+		if i := strings.Index(host, "."); i >= 0 {
+			host = "*" + host[i:]
+		}
+	}
+	return u.Scheme + "://" + host, nil
+}
+
+func csp(tileOrigin string) string {
+	img := "'self' data:"
+	if tileOrigin != "" {
+		img += " " + tileOrigin
+	}
+	return strings.Join([]string{
+		"default-src 'self'",
+		"script-src 'self'",
+		"style-src 'self'",
+		"img-src " + img,
+		"connect-src 'self'",
+		"font-src 'self'",
+		"object-src 'none'",
+		"base-uri 'none'",
+		"form-action 'self'",
+		"frame-ancestors 'self'",
+	}, "; ")
+}
+
+func (s *Server) routes() *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true, LogError: true, LogResponseSize: true,
+		HandleError: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			attrs := []slog.Attr{
+				slog.String("method", v.Method), slog.String("uri", v.URI), slog.Int("status", v.Status),
+				slog.Duration("latency", v.Latency), slog.Int64("bytes", v.ResponseSize),
+			}
+			level := slog.LevelInfo
+			if v.Status >= 500 {
+				level = slog.LevelError
+			}
+			s.log.LogAttrs(c.Request().Context(), level, "request", attrs...)
+			return nil
+		},
+	}))
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			s.log.Error("panic", "uri", c.Request().RequestURI, "err", err, "stack", string(stack))
+			return err
+		},
+	}))
+	e.Use(middleware.ContextTimeout(s.cfg.RequestTimeout))
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
+	e.Use(s.securityHeaders)
+
+	e.GET("/", s.handleMap)
+	e.GET("/incidents/:id", s.handleIncidentPage)
+	e.GET("/collections/:collection/items", s.handleItems)
+	e.GET("/collections/:collection/items/:id", s.handleItem)
+	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
+
+	assets := http.FileServerFS(static.FS)
+	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") || r.URL.Path == "" {
+			http.NotFound(w, r) // no directory listings
+			return
+		}
+		w.Header().Set("Cache-Control", "public, max-age=300")
+		assets.ServeHTTP(w, r)
+	}))))
+	return e
+}
+
+func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", s.csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("X-Frame-Options", "SAMEORIGIN")
+		return next(c)
+	}
+}
+
+// ServeHTTP makes a Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// Serve serves on l until ctx ends, then shuts down gracefully, giving
+// requests in flight up to 10 s to finish.
+func (s *Server) Serve(ctx context.Context, l net.Listener) error {
+	s.http = &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      5 * time.Minute, // exports stream for a while
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- s.http.Serve(l) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.http.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
