@@ -28,19 +28,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	log := logger(stderr)
 
-	st, err := store.Open(ctx, *db)
+	st, srv, err := open(ctx, *db, web.Config{Logger: log, Tiles: *tiles, TileAttribution: *tileAttr})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := seed(ctx, st, log); err != nil {
-		return err
-	}
-	srv, err := web.New(web.Config{Store: st, Logger: log, Tiles: *tiles, TileAttribution: *tileAttr,
-		DataAttribution: data.Attribution})
-	if err != nil {
-		return err
-	}
 	l, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -49,4 +41,25 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	err = srv.Serve(ctx, l)
 	log.Info("stopped")
 	return err
+}
+
+// open wires a server to the database at path, loading the bundled dataset
+// into an empty database first.
+func open(ctx context.Context, path string, cfg web.Config) (*store.DB, *web.Server, error) {
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := seed(ctx, st, cfg.Logger); err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	cfg.Store = st
+	cfg.DataAttribution = data.Attribution
+	srv, err := web.New(cfg)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, srv, nil
 }
