@@ -156,7 +156,7 @@ export async function createMap(container, cfg, { extraLayers = [] } = {}) {
     const b = e.layer.getBounds();
     if (b.isValid()) frame.extend(b);
   }
-  if (frame.isValid()) map.fitBounds(frame, { padding: [24, 24], maxZoom: 10 });
+  if (frame.isValid()) map.fitBounds(frame, { padding: [24, 24], maxZoom: 10, animate: false });
   return { map, layers: Object.fromEntries(entries.map((e) => [e.id, e.layer])) };
 }
 

@@ -59,6 +59,11 @@ async function main() {
     ],
   });
   new Legend(cfg.eventTypes, counts).addTo(map);
+  // The view's box, for tests and for links that share this view.
+  const mapEl = document.getElementById('map');
+  const showView = () => { mapEl.dataset.bbox = map.getBounds().toBBoxString(); };
+  map.on('moveend', showView);
+  showView();
   document.body.dataset.ready = 'true'; // for tests and embedders: markers are drawn
 }
 
