@@ -4,7 +4,8 @@ package static
 
 import "embed"
 
-// FS holds css/, js/, img/ and vendor/.
+// FS holds css/, js/, the favicon and vendor/. The README's screenshot
+// in img/ stays out of the binary.
 //
-//go:embed css js img vendor
+//go:embed css js img/favicon.svg vendor
 var FS embed.FS

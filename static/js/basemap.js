@@ -55,11 +55,12 @@ function linePopup(p) {
 }
 
 // contextLayer turns one collection into a Leaflet layer styled by its kind.
-export function contextLayer(info, fc) {
+export function contextLayer(info, fc, { tiles = false } = {}) {
   switch (info.kind) {
     case 'basemap':
-      // Tunisia, the country this map is about, stands out from its neighbours.
-      return L.geoJSON(fc, { style: (f) => ({ ...STYLES.basemap, fillColor: f.properties.iso === 'TN' ? '#fbf8f1' : '#e6e1d6' }) });
+      // Offline, Tunisia stands out from its neighbours; over tiles only the
+      // outlines show, so the coast and borders remain if the tiles fail.
+      return L.geoJSON(fc, { style: (f) => ({ ...STYLES.basemap, fillColor: f.properties.iso === 'TN' ? '#fbf8f1' : '#e6e1d6', fillOpacity: tiles ? 0 : 1 }) });
     case 'crossing':
       return L.geoJSON(fc, {
         pointToLayer: (f, latlng) => L.marker(latlng, {
@@ -132,9 +133,7 @@ export async function createMap(container, cfg, { extraLayers = [] } = {}) {
   }
   const collections = await Promise.all(cfg.layers.map((info) => fetchJSON(`/collections/${encodeURIComponent(info.id)}/items`)));
   cfg.layers.forEach((info, i) => {
-    const layer = contextLayer(info, collections[i]);
-    // With tiles, the offline base map would hide them: start it off.
-    if (!(cfg.tiles && info.kind === 'basemap')) layer.addTo(map);
+    const layer = contextLayer(info, collections[i], { tiles: Boolean(cfg.tiles) }).addTo(map);
     entries.push({ id: info.id, kind: info.kind, title: info.title, layer, attribution: { text: info.attribution } });
   });
   for (const e of extraLayers) { e.layer.addTo(map); entries.push({ kind: 'incidents', ...e }); }
