@@ -11,11 +11,17 @@ const MaxLimit = 10000
 
 // Filter selects incidents. Zero values select everything.
 type Filter struct {
-	BBox       *orb.Bound // incidents whose geometry's box meets this box
-	From, To   time.Time  // event date range, inclusive; zero: open
-	EventTypes []string   // any of these; empty: all
-	Limit      int        // 0: MaxLimit
-	Offset     int
+	BBox          *orb.Bound // incidents whose geometry's box meets this box
+	From, To      time.Time  // event date range, inclusive; zero: open
+	EventTypes    []string   // any of these; empty: all
+	SubEventTypes []string   // any of these; empty: all
+	Actor         string     // text in any actor field, case-insensitive
+	Countries     []string   // ISO 3166-1 alpha-2 codes; empty: all
+	Query         string     // text in title, summary, actors or place, case-insensitive
+	MinFatalities *int       // at least this many known fatalities
+	NearBarrierKm *float64   // within this many km of the barrier
+	Limit         int        // 0: MaxLimit
+	Offset        int
 }
 
 // Normalize clamps Limit into [1, MaxLimit] and Offset to >= 0.
@@ -33,4 +39,11 @@ func (f Filter) Normalize() Filter {
 type Page struct {
 	Incidents     []Incident
 	NumberMatched int
+}
+
+// Extent is where and when a set of incidents lies.
+type Extent struct {
+	Count       int
+	Bound       orb.Bound
+	First, Last time.Time
 }

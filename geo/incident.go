@@ -54,13 +54,16 @@ type Incident struct {
 	Notes         string
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+	// Distances in km to the border and the barrier, computed by the store
+	// from the context layers; nil when unknown.
+	BorderKm, BarrierKm *float64
 }
 
 // Source is one report an incident rests on.
 type Source struct {
 	Publisher string `json:"publisher"`
 	Title     string `json:"title,omitempty"`
-	URL       string `json:"url"`
+	URL       string `json:"url,omitempty"`
 	Published string `json:"published,omitempty"` // YYYY-MM-DD, or empty when unknown
 	Note      string `json:"note,omitempty"`
 }
@@ -186,8 +189,11 @@ func (inc Incident) Validate() error {
 		if strings.TrimSpace(s.Publisher) == "" {
 			ps.add(field+".publisher", "must not be empty")
 		}
-		if err := checkURL(s.URL); err != "" {
-			ps.add(field+".url", "%s", err)
+		// ACLED-style sources name a publisher only; a URL, when given, must work.
+		if s.URL != "" {
+			if err := checkURL(s.URL); err != "" {
+				ps.add(field+".url", "%s", err)
+			}
 		}
 		if s.Published != "" {
 			if _, err := time.Parse(DateLayout, s.Published); err != nil {
@@ -204,9 +210,6 @@ func (inc Incident) Validate() error {
 }
 
 func checkURL(raw string) string {
-	if strings.TrimSpace(raw) == "" {
-		return "must not be empty"
-	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "does not parse as a URL: " + err.Error()
@@ -218,4 +221,49 @@ func checkURL(raw string) string {
 		return "has no host: " + quote(raw)
 	}
 	return ""
+}
+
+// DistanceToKm is the distance in km from g (any incident geometry, by its
+// vertices) to the lines of line.
+func DistanceToKm(g, line orb.Geometry) float64 {
+	best := -1.0
+	eachVertex(g, func(p orb.Point) {
+		if d := DistanceToLineKm(p, line); best < 0 || d < best {
+			best = d
+		}
+	})
+	return best
+}
+
+func eachVertex(g orb.Geometry, fn func(orb.Point)) {
+	switch g := g.(type) {
+	case orb.Point:
+		fn(g)
+	case orb.MultiPoint:
+		for _, p := range g {
+			fn(p)
+		}
+	case orb.LineString:
+		for _, p := range g {
+			fn(p)
+		}
+	case orb.Ring:
+		eachVertex(orb.LineString(g), fn)
+	case orb.MultiLineString:
+		for _, l := range g {
+			eachVertex(l, fn)
+		}
+	case orb.Polygon:
+		for _, r := range g {
+			eachVertex(orb.LineString(r), fn)
+		}
+	case orb.MultiPolygon:
+		for _, p := range g {
+			eachVertex(p, fn)
+		}
+	case orb.Collection:
+		for _, c := range g {
+			eachVertex(c, fn)
+		}
+	}
 }

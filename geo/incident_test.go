@@ -49,7 +49,9 @@ func TestIncidentValidate(t *testing.T) {
 		}, "geometry", "not closed"},
 		{"multipoint", func(i *geo.Incident) { i.Geometry = orb.MultiPoint{{1, 1}} }, "geometry", "must be a Point, LineString or Polygon"},
 		{"no sources", func(i *geo.Incident) { i.Sources = nil }, "sources", "at least one source"},
+		{"publisher-only source", func(i *geo.Incident) { i.Sources[0].URL = "" }, "", ""},
 		{"relative url", func(i *geo.Incident) { i.Sources[0].URL = "/news/1" }, "sources[0].url", "http or https"},
+		{"no publisher", func(i *geo.Incident) { i.Sources[0].Publisher = "" }, "sources[0].publisher", "must not be empty"},
 		{"bad url", func(i *geo.Incident) { i.Sources[0].URL = "http://a b.com/%zz" }, "sources[0].url", "does not parse"},
 		{"bad published", func(i *geo.Incident) { i.Sources[0].Published = "2016-02-30" }, "sources[0].published", "must be a date"},
 	}

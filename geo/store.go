@@ -2,6 +2,7 @@ package geo
 
 import (
 	"context"
+	"time"
 
 	"github.com/paulmach/orb"
 )
@@ -13,6 +14,8 @@ type Store interface {
 	EachIncident(ctx context.Context, f Filter, fn func(Incident) error) error
 	IncidentsNear(ctx context.Context, p orb.Point, km float64, except int64, limit int) ([]Incident, []float64, error)
 	ImportIncidents(ctx context.Context, incs []Incident) (created, updated int, err error)
+	IncidentsExtent(ctx context.Context) (Extent, error)
+	Version(ctx context.Context) (int64, time.Time, error)
 	Layers(ctx context.Context) ([]Layer, error)
 	Layer(ctx context.Context, id string) (Layer, error)
 }

@@ -17,7 +17,7 @@ import (
 const incidentColumns = `i.id, i.title, i.summary, i.event_date, i.time_precision, i.disorder_type,
 	i.event_type, i.sub_event_type, i.actor1, i.assoc_actor_1, i.actor2, i.assoc_actor_2,
 	i.fatalities, i.injuries, i.location, i.admin1, i.country, i.geo_precision, i.geom,
-	i.sources, i.disagreements, i.tags, i.notes, i.created_at, i.updated_at`
+	i.sources, i.disagreements, i.tags, i.notes, i.created_at, i.updated_at, i.border_km, i.barrier_km`
 
 // Incident returns the incident with the given id.
 func (db *DB) Incident(ctx context.Context, id int64) (geo.Incident, error) {
@@ -120,8 +120,15 @@ func (db *DB) CreateIncident(ctx context.Context, inc *geo.Incident) error {
 	}
 	defer tx.Rollback()
 	inc.ID = 0
-	if _, err := db.putIncident(ctx, tx, inc); err != nil {
+	lines, err := loadContextLines(ctx, tx)
+	if err != nil {
 		return fmt.Errorf("create incident: %w", err)
+	}
+	if _, err := db.putIncident(ctx, tx, inc, lines); err != nil {
+		return fmt.Errorf("create incident: %w", err)
+	}
+	if err := db.touch(ctx, tx); err != nil {
+		return err
 	}
 	return tx.Commit()
 }
@@ -136,12 +143,19 @@ func (db *DB) UpdateIncident(ctx context.Context, inc *geo.Incident) error {
 		return fmt.Errorf("update incident: %w", err)
 	}
 	defer tx.Rollback()
-	created, err := db.putIncident(ctx, tx, inc)
+	lines, err := loadContextLines(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("update incident: %w", err)
+	}
+	created, err := db.putIncident(ctx, tx, inc, lines)
 	if err != nil {
 		return fmt.Errorf("update incident %d: %w", inc.ID, err)
 	}
 	if created {
 		return geo.Errorf(geo.ENotFound, "incident %d not found", inc.ID)
+	}
+	if err := db.touch(ctx, tx); err != nil {
+		return err
 	}
 	return tx.Commit()
 }
@@ -160,8 +174,12 @@ func (db *DB) ImportIncidents(ctx context.Context, incs []geo.Incident) (created
 		return 0, 0, fmt.Errorf("import: %w", err)
 	}
 	defer tx.Rollback()
+	lines, err := loadContextLines(ctx, tx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("import: %w", err)
+	}
 	for i := range incs {
-		isNew, err := db.putIncident(ctx, tx, &incs[i])
+		isNew, err := db.putIncident(ctx, tx, &incs[i], lines)
 		if err != nil {
 			return 0, 0, fmt.Errorf("import incident %d: %w", i, err)
 		}
@@ -170,6 +188,9 @@ func (db *DB) ImportIncidents(ctx context.Context, incs []geo.Incident) (created
 		} else {
 			updated++
 		}
+	}
+	if err := db.touch(ctx, tx); err != nil {
+		return 0, 0, err
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, 0, fmt.Errorf("import: %w", err)
@@ -194,12 +215,15 @@ func (db *DB) DeleteIncident(ctx context.Context, id int64) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM incidents_rtree WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("delete incident %d: %w", id, err)
 	}
+	if err := db.touch(ctx, tx); err != nil {
+		return err
+	}
 	return tx.Commit()
 }
 
 // putIncident inserts inc (ID 0: a new ID) or replaces the row with its ID,
 // and keeps the R*Tree in step. It reports whether a row was created.
-func (db *DB) putIncident(ctx context.Context, tx *sql.Tx, inc *geo.Incident) (bool, error) {
+func (db *DB) putIncident(ctx context.Context, tx *sql.Tx, inc *geo.Incident, lines contextLines) (bool, error) {
 	geom, err := wkb.Marshal(inc.Geometry)
 	if err != nil {
 		return false, fmt.Errorf("encode geometry: %w", err)
@@ -210,6 +234,7 @@ func (db *DB) putIncident(ctx context.Context, tx *sql.Tx, inc *geo.Incident) (b
 	now := db.Now().UTC().Truncate(time.Second)
 	b := inc.Geometry.Bound()
 	first, last := inc.DateRange()
+	inc.BorderKm, inc.BarrierKm = lines.distances(inc.Geometry)
 
 	created := true
 	if inc.ID != 0 {
@@ -235,15 +260,16 @@ func (db *DB) putIncident(ctx context.Context, tx *sql.Tx, inc *geo.Incident) (b
 		date_first, date_last, time_precision, disorder_type, event_type, sub_event_type,
 		actor1, assoc_actor_1, actor2, assoc_actor_2, fatalities, injuries, location, admin1,
 		country, geo_precision, geom, min_x, min_y, max_x, max_y, sources, disagreements, tags,
-		notes, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		notes, created_at, updated_at, border_km, barrier_km)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, inc.Title, inc.Summary, inc.EventDate.Format(geo.DateLayout),
 		first.Format(geo.DateLayout), last.Format(geo.DateLayout), inc.TimePrecision,
 		inc.DisorderType, inc.EventType, inc.SubEventType,
 		inc.Actor1, inc.AssocActor1, inc.Actor2, inc.AssocActor2, inc.Fatalities, inc.Injuries,
 		inc.Location, inc.Admin1, inc.Country, inc.GeoPrecision, geom,
 		b.Min[0], b.Min[1], b.Max[0], b.Max[1], string(sources), string(disagreements), string(tags),
-		inc.Notes, inc.CreatedAt.Format(time.RFC3339), inc.UpdatedAt.Format(time.RFC3339))
+		inc.Notes, inc.CreatedAt.Format(time.RFC3339), inc.UpdatedAt.Format(time.RFC3339),
+		inc.BorderKm, inc.BarrierKm)
 	if err != nil {
 		return false, err
 	}
@@ -293,6 +319,34 @@ func whereClause(f geo.Filter, rtree bool) (string, []any) {
 			args = append(args, t)
 		}
 	}
+	if len(f.SubEventTypes) > 0 {
+		conds = append(conds, `i.sub_event_type IN (?`+strings.Repeat(`, ?`, len(f.SubEventTypes)-1)+`)`)
+		for _, t := range f.SubEventTypes {
+			args = append(args, t)
+		}
+	}
+	if len(f.Countries) > 0 {
+		conds = append(conds, `i.country IN (?`+strings.Repeat(`, ?`, len(f.Countries)-1)+`)`)
+		for _, c := range f.Countries {
+			args = append(args, c)
+		}
+	}
+	if f.Actor != "" {
+		conds = append(conds, `instr(lower(i.actor1 || char(10) || i.assoc_actor_1 || char(10) || i.actor2 || char(10) || i.assoc_actor_2), ?) > 0`)
+		args = append(args, strings.ToLower(f.Actor))
+	}
+	if f.Query != "" {
+		conds = append(conds, `instr(lower(i.title || char(10) || i.summary || char(10) || i.actor1 || char(10) || i.assoc_actor_1 || char(10) || i.actor2 || char(10) || i.assoc_actor_2 || char(10) || i.location || char(10) || i.admin1), ?) > 0`)
+		args = append(args, strings.ToLower(f.Query))
+	}
+	if f.MinFatalities != nil {
+		conds = append(conds, `i.fatalities >= ?`)
+		args = append(args, *f.MinFatalities)
+	}
+	if f.NearBarrierKm != nil {
+		conds = append(conds, `i.barrier_km <= ?`)
+		args = append(args, *f.NearBarrierKm)
+	}
 	if len(conds) == 0 {
 		return "", nil
 	}
@@ -328,10 +382,11 @@ func scanIncident(s scanner) (geo.Incident, error) {
 	var date, created, updated, sources, disagreements, tags string
 	var geom []byte
 	var fatalities, injuries sql.NullInt64
+	var borderKm, barrierKm sql.NullFloat64
 	err := s.Scan(&inc.ID, &inc.Title, &inc.Summary, &date, &inc.TimePrecision, &inc.DisorderType,
 		&inc.EventType, &inc.SubEventType, &inc.Actor1, &inc.AssocActor1, &inc.Actor2, &inc.AssocActor2,
 		&fatalities, &injuries, &inc.Location, &inc.Admin1, &inc.Country, &inc.GeoPrecision, &geom,
-		&sources, &disagreements, &tags, &inc.Notes, &created, &updated)
+		&sources, &disagreements, &tags, &inc.Notes, &created, &updated, &borderKm, &barrierKm)
 	if err != nil {
 		return inc, err
 	}
@@ -342,6 +397,7 @@ func scanIncident(s scanner) (geo.Incident, error) {
 	inc.CreatedAt, _ = time.Parse(time.RFC3339, created)
 	inc.UpdatedAt, _ = time.Parse(time.RFC3339, updated)
 	inc.Fatalities, inc.Injuries = intPtr(fatalities), intPtr(injuries)
+	inc.BorderKm, inc.BarrierKm = floatPtr(borderKm), floatPtr(barrierKm)
 	if err := json.Unmarshal([]byte(sources), &inc.Sources); err != nil {
 		return inc, fmt.Errorf("incident %d sources: %w", inc.ID, err)
 	}
@@ -366,6 +422,13 @@ func intPtr(n sql.NullInt64) *int {
 	}
 	v := int(n.Int64)
 	return &v
+}
+
+func floatPtr(n sql.NullFloat64) *float64 {
+	if !n.Valid {
+		return nil
+	}
+	return &n.Float64
 }
 
 func nonNil[T any](s []T) []T {

@@ -48,6 +48,14 @@ func (db *DB) PutLayer(ctx context.Context, l geo.Layer, position int) error {
 			return fmt.Errorf("put layer %s feature %d: %w", l.ID, i, err)
 		}
 	}
+	if l.Kind == geo.KindBorder || l.Kind == geo.KindBarrier {
+		if err := remeasure(ctx, tx); err != nil {
+			return fmt.Errorf("put layer %s: %w", l.ID, err)
+		}
+	}
+	if err := db.touch(ctx, tx); err != nil {
+		return err
+	}
 	return tx.Commit()
 }
 

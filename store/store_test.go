@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -286,8 +287,9 @@ func TestReopenKeepsDataAndMigratesOnce(t *testing.T) {
 		var migs, n int
 		db.reader.QueryRowContext(ctx, `SELECT count(*) FROM migrations`).Scan(&migs)
 		n, _ = db.CountIncidents(ctx)
-		if migs != 1 || n != 1 {
-			t.Errorf("open %d: got %d migrations and %d incidents, want 1 and 1", i, migs, n)
+		files, _ := fs.Glob(migrations, "migrations/*.sql")
+		if migs != len(files) || n != 1 {
+			t.Errorf("open %d: got %d migrations and %d incidents, want %d and 1", i, migs, n, len(files))
 		}
 		var mode string
 		db.reader.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode)
@@ -359,5 +361,75 @@ func BenchmarkBBoxQuery(b *testing.B) {
 			}
 			b.ReportMetric(float64(n), "rows")
 		})
+	}
+}
+
+func TestFiltersAndDistances(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	barrier := geojson.NewFeature(orb.LineString{{11.0, 33.0}, {11.0, 32.0}})
+	if err := db.PutLayer(ctx, geo.Layer{ID: "barrier", Title: "B", Kind: geo.KindBarrier, Features: []*geojson.Feature{barrier}}, 0); err != nil {
+		t.Fatal(err)
+	}
+	three, ten := 3, 10
+	a := incidentAt("Clash near the line", orb.Point{11.05, 32.5}, "2016-03-02")
+	a.Fatalities, a.Actor2 = &ten, "Militants from Libya"
+	b := incidentAt("Arrests in Tunis", orb.Point{10.17, 36.82}, "2016-02-20")
+	b.EventType, b.SubEventType, b.DisorderType, b.Fatalities = "Strategic developments", "Arrests", geo.DisorderStrategic, &three
+	c := incidentAt("Strike in Libya", orb.Point{12.49, 32.79}, "2016-02-19")
+	c.Country, c.Summary = "LY", "A camp near Sabratha"
+	if _, _, err := db.ImportIncidents(ctx, []geo.Incident{a, b, c}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := db.Incident(ctx, 1)
+	if got.BarrierKm == nil || *got.BarrierKm < 4.5 || *got.BarrierKm > 4.8 {
+		t.Errorf("got barrier distance %v, want about 4.7 km", got.BarrierKm)
+	}
+	km := func(v float64) *float64 { return &v }
+	tests := []struct {
+		name string
+		f    geo.Filter
+		want []string
+	}{
+		{"near barrier", geo.Filter{NearBarrierKm: km(10)}, []string{"Clash near the line"}},
+		{"min fatalities", geo.Filter{MinFatalities: &three}, []string{"Arrests in Tunis", "Clash near the line"}},
+		{"actor", geo.Filter{Actor: "libya"}, []string{"Clash near the line"}},
+		{"q in summary", geo.Filter{Query: "SABRATHA"}, []string{"Strike in Libya"}},
+		{"country", geo.Filter{Countries: []string{"LY"}}, []string{"Strike in Libya"}},
+		{"sub event type", geo.Filter{SubEventTypes: []string{"Arrests"}}, []string{"Arrests in Tunis"}},
+		{"q with LIKE wildcards is literal", geo.Filter{Query: "%"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			page, err := db.Incidents(ctx, tt.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var titles []string
+			for _, inc := range page.Incidents {
+				titles = append(titles, inc.Title)
+			}
+			slices.Sort(titles)
+			if !slices.Equal(titles, tt.want) {
+				t.Errorf("got %v, want %v", titles, tt.want)
+			}
+		})
+	}
+	// Moving the barrier re-measures every incident.
+	moved := geojson.NewFeature(orb.LineString{{12.49, 33.0}, {12.49, 32.0}})
+	v1, _, _ := db.Version(ctx)
+	if err := db.PutLayer(ctx, geo.Layer{ID: "barrier", Title: "B", Kind: geo.KindBarrier, Features: []*geojson.Feature{moved}}, 0); err != nil {
+		t.Fatal(err)
+	}
+	page, _ := db.Incidents(ctx, geo.Filter{NearBarrierKm: km(1)})
+	if page.NumberMatched != 1 || page.Incidents[0].Title != "Strike in Libya" {
+		t.Errorf("after moving the barrier: got %d near it, want the strike", page.NumberMatched)
+	}
+	if v2, _, _ := db.Version(ctx); v2 <= v1 {
+		t.Errorf("got version %d after a write, want more than %d", v2, v1)
+	}
+	e, err := db.IncidentsExtent(ctx)
+	if err != nil || e.Count != 3 || e.Bound.Min[0] != 10.17 || e.First.Format(geo.DateLayout) != "2016-02-19" {
+		t.Errorf("got extent %+v (%v), want 3 incidents from lon 10.17 and 2016-02-19", e, err)
 	}
 }

@@ -1,0 +1,156 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/borderwatch/borderwatch/geo"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+)
+
+// touch records a write: it bumps the data version and its time. Call it
+// inside the write's transaction.
+func (db *DB) touch(ctx context.Context, tx *sql.Tx) error {
+	now := db.Now().UTC().Format(time.RFC3339)
+	if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'`); err != nil {
+		return fmt.Errorf("bump version: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = ? WHERE key = 'modified_at'`, now); err != nil {
+		return fmt.Errorf("bump version: %w", err)
+	}
+	return nil
+}
+
+// Version returns a number that every write changes and the time of the
+// last write, for ETags and Last-Modified.
+func (db *DB) Version(ctx context.Context) (int64, time.Time, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT key, value FROM meta WHERE key IN ('version', 'modified_at')`)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("version: %w", err)
+	}
+	defer rows.Close()
+	var version int64
+	var modified time.Time
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return 0, time.Time{}, fmt.Errorf("version: %w", err)
+		}
+		if k == "version" {
+			version, _ = strconv.ParseInt(v, 10, 64)
+		} else {
+			modified, _ = time.Parse(time.RFC3339, v)
+		}
+	}
+	return version, modified, rows.Err()
+}
+
+// IncidentsExtent returns the box around every incident and the first and
+// last days they may have happened on.
+func (db *DB) IncidentsExtent(ctx context.Context) (geo.Extent, error) {
+	var e geo.Extent
+	var minX, minY, maxX, maxY sql.NullFloat64
+	var first, last sql.NullString
+	err := db.reader.QueryRowContext(ctx, `SELECT count(*), min(min_x), min(min_y), max(max_x), max(max_y),
+		min(date_first), max(date_last) FROM incidents`).Scan(&e.Count, &minX, &minY, &maxX, &maxY, &first, &last)
+	if err != nil {
+		return e, fmt.Errorf("extent: %w", err)
+	}
+	if e.Count == 0 {
+		return e, nil
+	}
+	e.Bound = orb.Bound{Min: orb.Point{minX.Float64, minY.Float64}, Max: orb.Point{maxX.Float64, maxY.Float64}}
+	e.First, _ = time.Parse(geo.DateLayout, first.String)
+	e.Last, _ = time.Parse(geo.DateLayout, last.String)
+	return e, nil
+}
+
+// contextLines are the border and barrier lines distances are measured to.
+type contextLines struct {
+	border, barrier orb.Collection
+}
+
+func (l contextLines) distances(g orb.Geometry) (border, barrier *float64) {
+	measure := func(lines orb.Collection) *float64 {
+		if len(lines) == 0 {
+			return nil
+		}
+		d := geo.DistanceToKm(g, lines)
+		return &d
+	}
+	return measure(l.border), measure(l.barrier)
+}
+
+func loadContextLines(ctx context.Context, tx *sql.Tx) (contextLines, error) {
+	var l contextLines
+	rows, err := tx.QueryContext(ctx, `SELECT l.kind, f.geom FROM layer_features f JOIN layers l ON l.id = f.layer_id
+		WHERE l.kind IN (?, ?)`, geo.KindBorder, geo.KindBarrier)
+	if err != nil {
+		return l, fmt.Errorf("load context lines: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind string
+		var b []byte
+		if err := rows.Scan(&kind, &b); err != nil {
+			return l, fmt.Errorf("load context lines: %w", err)
+		}
+		g, err := wkb.Unmarshal(b)
+		if err != nil {
+			return l, fmt.Errorf("load context lines: %w", err)
+		}
+		if kind == geo.KindBorder {
+			l.border = append(l.border, g)
+		} else {
+			l.barrier = append(l.barrier, g)
+		}
+	}
+	return l, rows.Err()
+}
+
+// remeasure recomputes every incident's distances after a border or
+// barrier layer changed, in the layer's transaction.
+func remeasure(ctx context.Context, tx *sql.Tx) error {
+	lines, err := loadContextLines(ctx, tx)
+	if err != nil {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, geom FROM incidents`)
+	if err != nil {
+		return fmt.Errorf("remeasure: %w", err)
+	}
+	type row struct {
+		id              int64
+		border, barrier *float64
+	}
+	var all []row
+	for rows.Next() {
+		var r row
+		var b []byte
+		if err := rows.Scan(&r.id, &b); err != nil {
+			rows.Close()
+			return fmt.Errorf("remeasure: %w", err)
+		}
+		g, err := wkb.Unmarshal(b)
+		if err != nil {
+			rows.Close()
+			return fmt.Errorf("remeasure incident %d: %w", r.id, err)
+		}
+		r.border, r.barrier = lines.distances(g)
+		all = append(all, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("remeasure: %w", err)
+	}
+	for _, r := range all {
+		if _, err := tx.ExecContext(ctx, `UPDATE incidents SET border_km = ?, barrier_km = ? WHERE id = ?`, r.border, r.barrier, r.id); err != nil {
+			return fmt.Errorf("remeasure incident %d: %w", r.id, err)
+		}
+	}
+	return nil
+}
