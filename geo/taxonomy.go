@@ -71,3 +71,12 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// SubEventTypeNames returns every sub-event type of every event type.
+func SubEventTypeNames() []string {
+	var names []string
+	for _, t := range EventTypes {
+		names = append(names, t.SubEvents...)
+	}
+	return names
+}

@@ -56,12 +56,21 @@ func (db *DB) Incidents(ctx context.Context, f geo.Filter) (geo.Page, error) {
 	return page, err
 }
 
-// EachIncident calls fn for every incident f selects (ignoring f's limit and
-// offset), in date order, one row at a time so memory stays flat.
+// EachIncident calls fn for every incident f selects, in date order, one
+// row at a time so memory stays flat. A zero Limit means no limit.
 func (db *DB) EachIncident(ctx context.Context, f geo.Filter, fn func(geo.Incident) error) error {
 	where, args := whereClause(f, true)
+	page := ""
+	if f.Limit > 0 || f.Offset > 0 {
+		page = ` LIMIT ? OFFSET ?`
+		limit := f.Limit
+		if limit <= 0 {
+			limit = -1
+		}
+		args = append(args, limit, max(f.Offset, 0))
+	}
 	return eachIncident(ctx, db.reader, `SELECT `+incidentColumns+` FROM incidents i`+where+
-		` ORDER BY i.event_date, i.id`, args, fn)
+		` ORDER BY i.event_date, i.id`+page, args, fn)
 }
 
 // IncidentsNear returns up to limit incidents within km of p, nearest first,

@@ -65,7 +65,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if status >= 500 {
 		s.log.Error("internal error", "uri", c.Request().RequestURI, "err", err)
 	}
-	if wantsJSON(c.Request()) {
+	// Validators describe the data, not this error.
+	c.Response().Header().Del("ETag")
+	c.Response().Header().Del("Last-Modified")
+	if wantsJSON(c.Request()) && c.Request().URL.Query().Get("f") != "html" {
 		p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail,
 			Instance: c.Request().URL.RequestURI(), Errors: problems}
 		c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
@@ -82,7 +85,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 
 // wantsJSON is true for API paths and for clients that prefer JSON.
 func wantsJSON(r *http.Request) bool {
-	if strings.HasPrefix(r.URL.Path, "/collections/") && !strings.Contains(r.Header.Get("Accept"), "text/html") {
+	api := strings.HasPrefix(r.URL.Path, "/collections") || strings.HasPrefix(r.URL.Path, "/export/") ||
+		r.URL.Path == "/conformance" || r.URL.Path == "/openapi"
+	if api && negotiate(r, false) == "json" {
 		return true
 	}
 	if r.URL.Query().Get("f") == "json" {

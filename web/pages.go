@@ -1,7 +1,9 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/borderwatch/borderwatch/geo"
@@ -42,21 +44,21 @@ func (s *Server) handleMap(c echo.Context) error {
 	return s.render(c, http.StatusOK, views.MapPage(cfg, page.NumberMatched))
 }
 
-func (s *Server) handleIncidentPage(c echo.Context) error {
-	ctx := c.Request().Context()
+// handleIncidentRedirect sends the first permalinks to the OGC item page.
+func (s *Server) handleIncidentRedirect(c echo.Context) error {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id < 1 {
 		return geo.Errorf(geo.ENotFound, "incident %q not found: incident ids are positive integers", c.Param("id"))
 	}
-	inc, err := s.cfg.Store.Incident(ctx, id)
-	if err != nil {
-		return err
-	}
+	return c.Redirect(http.StatusMovedPermanently, "/collections/incidents/items/"+strconv.FormatInt(id, 10))
+}
+
+func (s *Server) incidentPage(c echo.Context, inc geo.Incident) error {
 	feature, err := geo.MarshalIncident(inc)
 	if err != nil {
 		return err
 	}
-	incs, kms, err := s.cfg.Store.IncidentsNear(ctx, geo.RepresentativePoint(inc.Geometry), 50, inc.ID, 20)
+	incs, kms, err := s.cfg.Store.IncidentsNear(c.Request().Context(), geo.RepresentativePoint(inc.Geometry), 50, inc.ID, 20)
 	if err != nil {
 		return err
 	}
@@ -69,4 +71,46 @@ func (s *Server) handleIncidentPage(c echo.Context) error {
 		return err
 	}
 	return s.render(c, http.StatusOK, views.IncidentPage(inc, feature, cfg, near))
+}
+
+func (s *Server) featurePage(c echo.Context, layer geo.Layer, id int, feature []byte) error {
+	cfg, err := s.mapConfig(c)
+	if err != nil {
+		return err
+	}
+	var f struct {
+		Properties map[string]any `json:"properties"`
+	}
+	if err := json.Unmarshal(feature, &f); err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, views.FeaturePage(views.Collection{ID: layer.ID, Title: layer.Title}, id, f.Properties, feature, cfg))
+}
+
+func (s *Server) itemsPage(c echo.Context, page items, links []views.Link) error {
+	cfg, err := s.mapConfig(c)
+	if err != nil {
+		return err
+	}
+	var fc struct {
+		Type     string            `json:"type"`
+		Features []json.RawMessage `json:"features"`
+	}
+	fc.Type = "FeatureCollection"
+	fc.Features = make([]json.RawMessage, len(page.features))
+	for i, b := range page.features {
+		fc.Features[i] = b
+	}
+	collection := views.Collection{ID: page.collection, Title: page.collection}
+	q := c.QueryParams()
+	exports := url.Values{}
+	for k, v := range q {
+		if k != "f" && k != "limit" && k != "offset" {
+			exports[k] = v
+		}
+	}
+	return s.render(c, http.StatusOK, views.ItemsPage(views.Items{
+		Collection: collection, Matched: page.matched, Offset: page.filter.Offset,
+		Incidents: page.incidents, Links: links, Query: exports.Encode(),
+	}, fc, cfg))
 }

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"math"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -11,23 +13,37 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// filterParams are the query parameters that select items.
-var filterParams = map[string]bool{"bbox": true, "datetime": true, "limit": true, "offset": true, "event_type": true, "f": true}
+// Query parameters: the ones every collection takes, and the ones that
+// select incidents by their fields. One list, so the API, its OpenAPI
+// document, downloads and the map all mean the same by them.
+var (
+	commonParams   = []string{"bbox", "limit", "offset", "f"}
+	incidentParams = []string{"datetime", "event_type", "sub_event_type", "actor", "country", "q", "min_fatalities", "near_barrier_km"}
+)
 
 // parseFilter reads a geo.Filter from query parameters, refusing unknown
-// parameters and bad values with a problem that names them.
-func parseFilter(q url.Values) (geo.Filter, error) {
+// parameters and bad values with a problem that names them. incidents says
+// whether the incident parameters apply.
+func parseFilter(q url.Values, incidents bool) (geo.Filter, error) {
 	var f geo.Filter
 	var bad []geo.Problem
 	add := func(param, reason string) { bad = append(bad, geo.Problem{Field: param, Reason: reason}) }
+	known := slices.Clone(commonParams)
+	if incidents {
+		known = append(known, incidentParams...)
+	}
 	keys := make([]string, 0, len(q))
 	for k := range q {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		if !filterParams[k] {
-			add(k, "unknown parameter; known: bbox, datetime, event_type, f, limit, offset")
+		if !slices.Contains(known, k) {
+			reason := "unknown parameter; known: " + strings.Join(known, ", ")
+			if slices.Contains(incidentParams, k) {
+				reason = "applies to incidents only"
+			}
+			add(k, reason)
 		}
 	}
 	if v := q.Get("bbox"); v != "" {
@@ -59,22 +75,67 @@ func parseFilter(q url.Values) (geo.Filter, error) {
 		}
 		f.Offset = n
 	}
-	for _, v := range q["event_type"] {
-		for _, t := range strings.Split(v, ",") {
-			if _, ok := geo.LookupEventType(t); !ok {
-				add("event_type", "unknown event type "+strconv.Quote(t)+"; known: "+strings.Join(geo.EventTypeNames(), ", "))
-				continue
-			}
-			f.EventTypes = append(f.EventTypes, t)
+	for _, t := range list(q, "event_type") {
+		if _, ok := geo.LookupEventType(t); !ok {
+			add("event_type", "unknown event type "+strconv.Quote(t)+"; known: "+strings.Join(geo.EventTypeNames(), ", "))
+			continue
 		}
+		f.EventTypes = append(f.EventTypes, t)
 	}
-	if v := q.Get("f"); v != "" && v != "json" && v != "geojson" {
-		add("f", "must be json or geojson, got "+strconv.Quote(v))
+	for _, t := range list(q, "sub_event_type") {
+		if !slices.Contains(geo.SubEventTypeNames(), t) {
+			add("sub_event_type", "unknown sub-event type "+strconv.Quote(t))
+			continue
+		}
+		f.SubEventTypes = append(f.SubEventTypes, t)
+	}
+	for _, c := range list(q, "country") {
+		c = strings.ToUpper(c)
+		if len(c) != 2 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' {
+			add("country", "must be ISO 3166-1 alpha-2 codes such as TN, got "+strconv.Quote(c))
+			continue
+		}
+		f.Countries = append(f.Countries, c)
+	}
+	f.Actor = strings.TrimSpace(q.Get("actor"))
+	f.Query = strings.TrimSpace(q.Get("q"))
+	if v := q.Get("min_fatalities"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			add("min_fatalities", "must be a whole number of at least 0, got "+strconv.Quote(v))
+		}
+		f.MinFatalities = &n
+	}
+	if v := q.Get("near_barrier_km"); v != "" {
+		km, err := strconv.ParseFloat(v, 64)
+		if err != nil || km < 0 || math.IsNaN(km) || math.IsInf(km, 0) {
+			add("near_barrier_km", "must be a distance in km of at least 0, got "+strconv.Quote(v))
+		}
+		f.NearBarrierKm = &km
+	}
+	if v := q.Get("f"); v != "" && !slices.Contains(formats, v) {
+		add("f", "must be one of "+strings.Join(formats, ", ")+", got "+strconv.Quote(v))
 	}
 	if len(bad) > 0 {
 		return f, &geo.Error{Kind: geo.EInvalid, Message: "invalid query parameters", Problems: bad}
 	}
 	return f, nil
+}
+
+// formats are the values of f.
+var formats = []string{"json", "geojson", "html"}
+
+// list reads a parameter given as a comma-separated list, or repeated.
+func list(q url.Values, name string) []string {
+	var out []string
+	for _, v := range q[name] {
+		for _, item := range strings.Split(v, ",") {
+			if item = strings.TrimSpace(item); item != "" {
+				out = append(out, item)
+			}
+		}
+	}
+	return out
 }
 
 // parseBBox reads "minLon,minLat,maxLon,maxLat"; minLon > maxLon means the

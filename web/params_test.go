@@ -33,12 +33,21 @@ func TestParseFilter(t *testing.T) {
 		{"event_type=Battles,Riots", func(f geo.Filter) bool { return len(f.EventTypes) == 2 }, ""},
 		{"event_type=battles", nil, "event_type"},
 		{"f=xml", nil, "f"},
+		{"sub_event_type=Armed+clash", func(f geo.Filter) bool { return f.SubEventTypes[0] == "Armed clash" }, ""},
+		{"sub_event_type=Clash", nil, "sub_event_type"},
+		{"country=tn,LY", func(f geo.Filter) bool { return f.Countries[0] == "TN" && f.Countries[1] == "LY" }, ""},
+		{"country=Tunisia", nil, "country"},
+		{"min_fatalities=1", func(f geo.Filter) bool { return *f.MinFatalities == 1 }, ""},
+		{"min_fatalities=-1", nil, "min_fatalities"},
+		{"near_barrier_km=10", func(f geo.Filter) bool { return *f.NearBarrierKm == 10 }, ""},
+		{"near_barrier_km=NaN", nil, "near_barrier_km"},
+		{"q=Sabratha&actor=Guard", func(f geo.Filter) bool { return f.Query == "Sabratha" && f.Actor == "Guard" }, ""},
 		{"sort=date", nil, "sort"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
 			q, _ := url.ParseQuery(tt.query)
-			f, err := parseFilter(q)
+			f, err := parseFilter(q, true)
 			if tt.badParam != "" {
 				ps := geo.ErrorProblems(err)
 				if geo.ErrorKind(err) != geo.EInvalid || len(ps) == 0 || ps[0].Field != tt.badParam {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"net/http"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -17,7 +16,9 @@ func (s *Server) render(c echo.Context, status int, comp templ.Component) error 
 	if err := comp.Render(c.Request().Context(), &buf); err != nil {
 		return err
 	}
-	c.Response().Header().Set("Cache-Control", "no-cache")
+	if c.Response().Header().Get("Cache-Control") == "" {
+		c.Response().Header().Set("Cache-Control", "no-cache")
+	}
 	return c.HTMLBlob(status, buf.Bytes())
 }
 
@@ -30,7 +31,3 @@ func jsonEncoder(w io.Writer) *json.Encoder {
 // geoJSON is the media type of GeoJSON (RFC 7946).
 const geoJSON = "application/geo+json"
 
-func writeGeoJSON(c echo.Context, body []byte) error {
-	c.Response().Header().Set("Cache-Control", "no-cache")
-	return c.Blob(http.StatusOK, geoJSON, body)
-}

@@ -3,6 +3,7 @@
 package web
 
 import (
+	"strconv"
 	"context"
 	"errors"
 	"fmt"
@@ -36,6 +37,9 @@ type Config struct {
 	TileAttribution string
 	// DataAttribution credits the bundled data on every map.
 	DataAttribution string
+	// BaseURL is the site's public address (e.g. behind a reverse proxy),
+	// used for absolute links; "" means the address of each request.
+	BaseURL string
 	// RequestTimeout bounds each request's handler; 0 means 30 s.
 	RequestTimeout time.Duration
 }
@@ -48,6 +52,9 @@ type Server struct {
 	tiles string // "" when offline
 	csp   string
 	http  *http.Server
+	// etagSalt changes with each start, so a new version of the app never
+	// answers 304 for pages an older one rendered.
+	etagSalt string
 }
 
 // New builds a Server and its routes.
@@ -61,7 +68,13 @@ func New(cfg Config) (*Server, error) {
 	if cfg.RequestTimeout == 0 {
 		cfg.RequestTimeout = 30 * time.Second
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger}
+	if cfg.BaseURL != "" {
+		u, err := url.Parse(cfg.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+			return nil, fmt.Errorf("base URL %q must be an absolute http(s) URL such as https://maps.example.org/borderwatch", cfg.BaseURL)
+		}
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, etagSalt: strconv.FormatInt(time.Now().UnixNano(), 36)}
 	if cfg.Tiles != "" && cfg.Tiles != "none" {
 		origin, err := tileOrigin(cfg.Tiles)
 		if err != nil {
@@ -146,11 +159,23 @@ func (s *Server) routes() *echo.Echo {
 	e.Use(middleware.ContextTimeout(s.cfg.RequestTimeout))
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
 	e.Use(s.securityHeaders)
+	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
+		AllowOrigins:  []string{"*"},
+		AllowMethods:  []string{http.MethodGet, http.MethodHead, http.MethodOptions},
+		ExposeHeaders: []string{"ETag", "Last-Modified", "Content-Disposition", "Link"},
+		MaxAge:        86400,
+	}))
 
-	e.GET("/", s.handleMap)
-	e.GET("/incidents/:id", s.handleIncidentPage)
-	e.GET("/collections/:collection/items", s.handleItems)
-	e.GET("/collections/:collection/items/:id", s.handleItem)
+	data := e.Group("", s.conditional)
+	data.GET("/", s.handleLanding)
+	data.GET("/conformance", s.handleConformance)
+	data.GET("/openapi", s.handleOpenAPI)
+	data.GET("/collections", s.handleCollections)
+	data.GET("/collections/:collection", s.handleCollection)
+	data.GET("/collections/:collection/items", s.handleItems)
+	data.GET("/collections/:collection/items/:id", s.handleItem)
+	data.GET("/export/:file", s.handleExport)
+	e.GET("/incidents/:id", s.handleIncidentRedirect)
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 
 	assets := http.FileServerFS(static.FS)

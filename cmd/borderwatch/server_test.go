@@ -38,6 +38,9 @@ func newTestApp(tb testing.TB, tiles string) *testApp {
 	return &testApp{URL: ts.URL, Store: st}
 }
 
+// browserAccept is what Chromium asks for when it loads a page.
+const browserAccept = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+
 func get(tb testing.TB, url string, header ...string) (*http.Response, string) {
 	tb.Helper()
 	req, _ := http.NewRequest(http.MethodGet, url, nil)
@@ -224,8 +227,8 @@ func TestPagesEscapeDataAndSetCSP(t *testing.T) {
 	if err := app.Store.CreateIncident(ctx, &inc); err != nil {
 		t.Fatal(err)
 	}
-	res, body := get(t, app.URL+"/incidents/"+itoa(inc.ID))
-	if res.StatusCode != 200 {
+	res, body := get(t, app.URL+"/incidents/"+itoa(inc.ID), "Accept", browserAccept)
+	if res.StatusCode != 200 || res.Request.URL.Path != "/collections/incidents/items/"+itoa(inc.ID) {
 		t.Fatalf("got %d, want 200", res.StatusCode)
 	}
 	for _, bad := range []string{"<img src=x", "<script>alert", "<b>x</b>"} {
@@ -248,7 +251,7 @@ func TestPagesEscapeDataAndSetCSP(t *testing.T) {
 	if strings.Contains(csp, "unsafe-inline") {
 		t.Errorf("got CSP %q, want no unsafe-inline", csp)
 	}
-	res, body = get(t, app.URL+"/incidents/9999")
+	res, body = get(t, app.URL+"/collections/incidents/items/9999", "Accept", browserAccept)
 	if res.StatusCode != 404 || !strings.Contains(body, "incident 9999 not found") || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
 		t.Errorf("missing incident page: got %d %s, want a readable 404 page", res.StatusCode, res.Header.Get("Content-Type"))
 	}

@@ -52,5 +52,5 @@ export function incidentPopup(f) {
     el('ul', { class: 'sources' }, (p.sources || []).map((s) =>
       el('li', {}, el('a', { href: s.url, target: '_blank', rel: 'noopener noreferrer' }, s.title ? `${s.publisher}: ${s.title}` : s.publisher),
         s.published && ` (${s.published})`))),
-    el('p', {}, el('a', { href: `/incidents/${encodeURIComponent(f.id)}`, class: 'more' }, 'Full record and nearby incidents')));
+    el('p', {}, el('a', { href: `/collections/incidents/items/${encodeURIComponent(f.id)}`, class: 'more' }, 'Full record and nearby incidents')));
 }

@@ -1,0 +1,252 @@
+package geo
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkt"
+)
+
+// CSVHeader is the incident CSV layout: ACLED's column names where ACLED has
+// the field, then Borderwatch's own. An empty fatalities or injuries cell
+// means unknown.
+var CSVHeader = []string{
+	"event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
+	"actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "country", "iso", "admin1", "location",
+	"latitude", "longitude", "geo_precision", "source", "notes", "fatalities", "tags", "timestamp",
+	"id", "title", "injuries", "country_code", "sources_json", "disagreements_json", "coding_notes",
+	"geometry_wkt", "border_km", "barrier_km", "created_at", "updated_at",
+}
+
+// CSVRecord returns inc as one CSV row in CSVHeader's order.
+func CSVRecord(inc Incident) []string {
+	country, iso, prefix := inc.Country, "", inc.Country
+	if c, ok := countryByAlpha2(inc.Country); ok {
+		country, iso, prefix = c.Name, strconv.Itoa(c.Numeric), c.Alpha3
+	}
+	p := RepresentativePoint(inc.Geometry)
+	publishers := make([]string, len(inc.Sources))
+	for i, s := range inc.Sources {
+		publishers[i] = s.Publisher
+	}
+	sources, _ := json.Marshal(inc.Sources)
+	disagreements := ""
+	if len(inc.Disagreements) > 0 {
+		b, _ := json.Marshal(inc.Disagreements)
+		disagreements = string(b)
+	}
+	geomWKT := ""
+	if _, ok := inc.Geometry.(orb.Point); !ok {
+		geomWKT = wkt.MarshalString(RoundGeometry(inc.Geometry))
+	}
+	timestamp := ""
+	if !inc.UpdatedAt.IsZero() {
+		timestamp = strconv.FormatInt(inc.UpdatedAt.Unix(), 10)
+	}
+	return []string{
+		prefix + strconv.FormatInt(inc.ID, 10), inc.EventDate.Format(DateLayout), strconv.Itoa(inc.EventDate.Year()),
+		strconv.Itoa(inc.TimePrecision), inc.DisorderType, inc.EventType, inc.SubEventType,
+		inc.Actor1, inc.AssocActor1, inc.Actor2, inc.AssocActor2, country, iso, inc.Admin1, inc.Location,
+		coord(p[1]), coord(p[0]), strconv.Itoa(inc.GeoPrecision), strings.Join(publishers, "; "), inc.Summary,
+		optInt(inc.Fatalities), strings.Join(inc.Tags, "; "), timestamp,
+		strconv.FormatInt(inc.ID, 10), inc.Title, optInt(inc.Injuries), inc.Country, string(sources), disagreements,
+		inc.Notes, geomWKT, optFloat(inc.BorderKm), optFloat(inc.BarrierKm), stamp(inc.CreatedAt), stamp(inc.UpdatedAt),
+	}
+}
+
+func coord(x float64) string { return strconv.FormatFloat(math.Round(x*CoordFactor)/CoordFactor, 'f', -1, 64) }
+
+func optInt(n *int) string {
+	if n == nil {
+		return ""
+	}
+	return strconv.Itoa(*n)
+}
+
+func optFloat(x *float64) string {
+	if x == nil {
+		return ""
+	}
+	return strconv.FormatFloat(math.Round(*x*10)/10, 'f', -1, 64)
+}
+
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// DecodeIncidentsCSV reads incidents from CSV in the layout of CSVHeader, or
+// from ACLED's own export (which lacks titles and source URLs: titles are
+// made from the sub-event type and place, sources from publisher names).
+// Like DecodeIncidents, it returns every bad row, by 0-based data row index.
+func DecodeIncidentsCSV(r io.Reader) ([]Incident, []FeatureError, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil {
+		return nil, nil, Errorf(EInvalid, "not CSV with a header row: %v", err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
+	}
+	for _, need := range []string{"event_date", "event_type", "sub_event_type", "actor1"} {
+		if _, ok := col[need]; !ok {
+			return nil, nil, Errorf(EInvalid, "the CSV has no %s column", need)
+		}
+	}
+	_, hasLat := col["latitude"]
+	_, hasWKT := col["geometry_wkt"]
+	if !hasLat && !hasWKT {
+		return nil, nil, Errorf(EInvalid, "the CSV has neither latitude/longitude nor geometry_wkt columns")
+	}
+	var incs []Incident
+	var bad []FeatureError
+	seen := map[int64]int{}
+	for row := 0; ; row++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, Errorf(EInvalid, "malformed CSV at data row %d: %v", row, err)
+		}
+		get := func(name string) string {
+			if i, ok := col[name]; ok && i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		inc, err := incidentFromCSV(get)
+		if err == nil && inc.ID != 0 {
+			if j, dup := seen[inc.ID]; dup {
+				err = Errorf(EInvalid, "id %d is also used by row %d", inc.ID, j)
+			}
+			seen[inc.ID] = row
+		}
+		if err != nil {
+			bad = append(bad, FeatureError{Index: row, Err: err})
+			continue
+		}
+		incs = append(incs, inc)
+	}
+	if len(incs)+len(bad) == 0 {
+		return nil, nil, Errorf(EInvalid, "the CSV has no data rows")
+	}
+	return incs, bad, nil
+}
+
+func incidentFromCSV(get func(string) string) (Incident, error) {
+	var inc Incident
+	var ps problems
+	intField := func(name string, def int) int {
+		v := get(name)
+		if v == "" {
+			return def
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			ps.add(name, "must be a whole number, got %q", v)
+		}
+		return n
+	}
+	optIntField := func(name string) *int {
+		if get(name) == "" {
+			return nil
+		}
+		n := intField(name, 0)
+		return &n
+	}
+	if v := get("id"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id < 1 {
+			ps.add("id", "must be a positive integer, got %q", v)
+		}
+		inc.ID = id
+	}
+	if d, err := time.Parse(DateLayout, get("event_date")); err == nil {
+		inc.EventDate = d
+	} else if v := get("event_date"); v != "" {
+		ps.add("event_date", "must be a real date (YYYY-MM-DD), got %q", v)
+	}
+	inc.TimePrecision = intField("time_precision", TimeDay)
+	inc.GeoPrecision = intField("geo_precision", GeoExact)
+	inc.EventType, inc.SubEventType, inc.DisorderType = get("event_type"), get("sub_event_type"), get("disorder_type")
+	if inc.DisorderType == "" {
+		if et, ok := LookupEventType(inc.EventType); ok {
+			inc.DisorderType = et.Disorder[0]
+		}
+	}
+	inc.Actor1, inc.AssocActor1, inc.Actor2, inc.AssocActor2 = get("actor1"), get("assoc_actor_1"), get("actor2"), get("assoc_actor_2")
+	inc.Location, inc.Admin1 = get("location"), get("admin1")
+	inc.Summary, inc.Notes = get("notes"), get("coding_notes")
+	inc.Fatalities, inc.Injuries = optIntField("fatalities"), optIntField("injuries")
+	inc.Country = strings.ToUpper(get("country_code"))
+	if inc.Country == "" {
+		if c, ok := countryByName(get("country")); ok {
+			inc.Country = c.Alpha2
+		} else {
+			inc.Country = get("country")
+		}
+	}
+	inc.Title = get("title")
+	if inc.Title == "" && inc.SubEventType != "" {
+		inc.Title = inc.SubEventType
+		if inc.Location != "" {
+			inc.Title += " in " + inc.Location
+		}
+	}
+	if w := get("geometry_wkt"); w != "" {
+		g, err := wkt.Unmarshal(w)
+		if err != nil {
+			ps.add("geometry_wkt", "is not WKT: %v", err)
+		}
+		inc.Geometry = g
+	} else {
+		lat, err1 := strconv.ParseFloat(get("latitude"), 64)
+		lon, err2 := strconv.ParseFloat(get("longitude"), 64)
+		if err1 != nil || err2 != nil {
+			ps.add("latitude/longitude", "must be numbers, got %q and %q", get("latitude"), get("longitude"))
+		} else {
+			inc.Geometry = orb.Point{lon, lat}
+		}
+	}
+	if v := get("sources_json"); v != "" {
+		if err := json.Unmarshal([]byte(v), &inc.Sources); err != nil {
+			ps.add("sources_json", "is not a JSON list of sources: %v", err)
+		}
+	} else {
+		for _, pub := range strings.Split(get("source"), ";") {
+			if pub = strings.TrimSpace(pub); pub != "" {
+				inc.Sources = append(inc.Sources, Source{Publisher: pub})
+			}
+		}
+	}
+	if v := get("disagreements_json"); v != "" {
+		if err := json.Unmarshal([]byte(v), &inc.Disagreements); err != nil {
+			ps.add("disagreements_json", "is not a JSON list: %v", err)
+		}
+	}
+	for _, t := range strings.Split(get("tags"), ";") {
+		if t = strings.TrimSpace(t); t != "" {
+			inc.Tags = append(inc.Tags, t)
+		}
+	}
+	if len(ps) == 0 {
+		if err := inc.Validate(); err != nil {
+			return Incident{}, err
+		}
+	}
+	if err := ps.err("invalid incident"); err != nil {
+		return Incident{}, err
+	}
+	return inc, nil
+}

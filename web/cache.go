@@ -1,0 +1,54 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// conditional gives data responses an ETag and Last-Modified from the
+// store's data version, and answers 304 when the client's copy is current.
+func (s *Server) conditional(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			return next(c)
+		}
+		version, modified, err := s.cfg.Store.Version(r.Context())
+		if err != nil {
+			return err
+		}
+		format := negotiate(r, r.URL.Path == "/")
+		etag := `W/"` + s.etagSalt + "-" + strconv.FormatInt(version, 10) + "-" + format + `"`
+		h := c.Response().Header()
+		h.Set("ETag", etag)
+		h.Add("Vary", "Accept")
+		h.Set("Cache-Control", "public, no-cache") // always revalidate: imports change data at any time
+		if !modified.IsZero() {
+			h.Set("Last-Modified", modified.UTC().Format(http.TimeFormat))
+		}
+		if inm := r.Header.Get("If-None-Match"); inm != "" {
+			if etagMatch(inm, etag) {
+				return c.NoContent(http.StatusNotModified)
+			}
+		} else if ims := r.Header.Get("If-Modified-Since"); ims != "" && !modified.IsZero() {
+			if t, err := http.ParseTime(ims); err == nil && !modified.Truncate(time.Second).After(t) {
+				return c.NoContent(http.StatusNotModified)
+			}
+		}
+		return next(c)
+	}
+}
+
+func etagMatch(header, etag string) bool {
+	for _, part := range strings.Split(header, ",") {
+		part = strings.TrimSpace(part)
+		if part == "*" || strings.TrimPrefix(part, "W/") == strings.TrimPrefix(etag, "W/") {
+			return true
+		}
+	}
+	return false
+}
