@@ -5,7 +5,7 @@ package geo
 // written as their alpha-2 code; the country_code column keeps them exact.
 type countryInfo struct {
 	Alpha2, Alpha3, Name string
-	Numeric            int
+	Numeric              int
 }
 
 var countries = []countryInfo{

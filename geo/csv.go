@@ -60,7 +60,9 @@ func CSVRecord(inc Incident) []string {
 	}
 }
 
-func coord(x float64) string { return strconv.FormatFloat(math.Round(x*CoordFactor)/CoordFactor, 'f', -1, 64) }
+func coord(x float64) string {
+	return strconv.FormatFloat(math.Round(x*CoordFactor)/CoordFactor, 'f', -1, 64)
+}
 
 func optInt(n *int) string {
 	if n == nil {

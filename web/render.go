@@ -30,4 +30,3 @@ func jsonEncoder(w io.Writer) *json.Encoder {
 
 // geoJSON is the media type of GeoJSON (RFC 7946).
 const geoJSON = "application/geo+json"
-
