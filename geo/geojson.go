@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"time"
 
@@ -20,28 +21,31 @@ const CoordFactor = 1e6
 // of the API, of exports and of imports. Names follow ACLED where it has one.
 type IncidentProperties struct {
 	Title         string         `json:"title"`
-	Summary       string         `json:"summary,omitempty"`
+	Summary       string         `json:"summary"`
 	EventDate     string         `json:"event_date"`
 	TimePrecision int            `json:"time_precision"`
 	DisorderType  string         `json:"disorder_type"`
 	EventType     string         `json:"event_type"`
 	SubEventType  string         `json:"sub_event_type"`
 	Actor1        string         `json:"actor1"`
-	AssocActor1   string         `json:"assoc_actor_1,omitempty"`
-	Actor2        string         `json:"actor2,omitempty"`
-	AssocActor2   string         `json:"assoc_actor_2,omitempty"`
+	AssocActor1   string         `json:"assoc_actor_1"`
+	Actor2        string         `json:"actor2"`
+	AssocActor2   string         `json:"assoc_actor_2"`
 	Fatalities    *int           `json:"fatalities"`
 	Injuries      *int           `json:"injuries"`
 	Location      string         `json:"location"`
-	Admin1        string         `json:"admin1,omitempty"`
+	Admin1        string         `json:"admin1"`
 	Country       string         `json:"country"`
 	GeoPrecision  int            `json:"geo_precision"`
 	Sources       []Source       `json:"sources"`
-	Disagreements []Disagreement `json:"disagreements,omitempty"`
-	Tags          []string       `json:"tags,omitempty"`
-	Notes         string         `json:"notes,omitempty"`
-	CreatedAt     string         `json:"created_at,omitempty"`
-	UpdatedAt     string         `json:"updated_at,omitempty"`
+	Disagreements []Disagreement `json:"disagreements"`
+	Tags          []string       `json:"tags"`
+	Notes         string         `json:"notes"`
+	// Computed by the server; ignored on import.
+	BorderKm  *float64 `json:"border_km,omitempty"`
+	BarrierKm *float64 `json:"barrier_km,omitempty"`
+	CreatedAt string   `json:"created_at,omitempty"`
+	UpdatedAt string   `json:"updated_at,omitempty"`
 }
 
 // Properties returns inc's GeoJSON properties.
@@ -58,6 +62,13 @@ func (inc Incident) Properties() IncidentProperties {
 	if p.Sources == nil {
 		p.Sources = []Source{}
 	}
+	if p.Disagreements == nil {
+		p.Disagreements = []Disagreement{}
+	}
+	if p.Tags == nil {
+		p.Tags = []string{}
+	}
+	p.BorderKm, p.BarrierKm = round1(inc.BorderKm), round1(inc.BarrierKm)
 	if !inc.CreatedAt.IsZero() {
 		p.CreatedAt = inc.CreatedAt.UTC().Format(time.RFC3339)
 	}
@@ -231,4 +242,12 @@ func jsonReason(err error) string {
 		return fmt.Sprintf("%s must be %s, got %s", field, te.Type, te.Value)
 	}
 	return strings.TrimPrefix(err.Error(), "json: ")
+}
+
+func round1(x *float64) *float64 {
+	if x == nil {
+		return nil
+	}
+	v := math.Round(*x*10) / 10
+	return &v
 }

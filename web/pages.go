@@ -18,7 +18,7 @@ func (s *Server) mapConfig(c echo.Context) (views.MapConfig, error) {
 		return views.MapConfig{}, err
 	}
 	cfg := views.MapConfig{DataAttribution: s.cfg.DataAttribution, EventTypes: geo.EventTypeNames(),
-		Layers: make([]views.LayerInfo, len(layers))}
+		Layers: make([]views.LayerInfo, len(layers)), FilterParams: append([]string{"bbox"}, incidentParams...)}
 	for i, l := range layers {
 		cfg.Layers[i] = views.LayerInfo{ID: l.ID, Title: l.Title, Kind: l.Kind, Attribution: l.Attribution}
 	}
@@ -33,11 +33,17 @@ func (s *Server) mapConfig(c echo.Context) (views.MapConfig, error) {
 }
 
 func (s *Server) handleMap(c echo.Context) error {
+	// The map takes the items' filters; bad ones get a page that says so.
+	f, err := parseFilter(c.QueryParams(), true)
+	if err != nil {
+		return err
+	}
 	cfg, err := s.mapConfig(c)
 	if err != nil {
 		return err
 	}
-	page, err := s.cfg.Store.Incidents(c.Request().Context(), geo.Filter{Limit: 1})
+	f.Limit = 1
+	page, err := s.cfg.Store.Incidents(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}

@@ -174,8 +174,12 @@ func parseDatetime(v string) (from, to time.Time, problem string) {
 		if t, err := time.Parse(time.RFC3339, s); err == nil {
 			return t.UTC(), true
 		}
-		if t, err := time.Parse(geo.DateLayout, s); err == nil {
-			return t, true
+		// Dates, and the forms some clients send: GDAL writes a date as
+		// "2016-02-01T", others leave the zone off (taken as UTC).
+		for _, layout := range []string{geo.DateLayout, "2006-01-02T", "2006-01-02T15:04:05", "2006-01-02T15:04"} {
+			if t, err := time.Parse(layout, s); err == nil {
+				return t, true
+			}
 		}
 		return time.Time{}, false
 	}

@@ -25,6 +25,7 @@ func TestParseFilter(t *testing.T) {
 		{"datetime=2016-02-01/..", func(f geo.Filter) bool { return f.From.Equal(day("2016-02-01")) && f.To.IsZero() }, ""},
 		{"datetime=../2016-02-01", func(f geo.Filter) bool { return f.From.IsZero() && f.To.Equal(day("2016-02-01")) }, ""},
 		{"datetime=2016-02-01T00:00:00Z/2016-03-01T00:00:00Z", func(f geo.Filter) bool { return f.To.Equal(day("2016-03-01")) }, ""},
+		{"datetime=2016-02-01T/2016-02-29T", func(f geo.Filter) bool { return f.From.Equal(day("2016-02-01")) && f.To.Equal(day("2016-02-29")) }, ""},
 		{"datetime=2016-03-01/2016-02-01", nil, "datetime"},
 		{"datetime=..", nil, "datetime"},
 		{"limit=50000", func(f geo.Filter) bool { return f.Limit == geo.MaxLimit }, ""},

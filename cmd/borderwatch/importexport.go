@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/borderwatch/borderwatch/geo"
 	"github.com/borderwatch/borderwatch/store"
@@ -14,7 +15,7 @@ import (
 func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flags("import", stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: borderwatch import [--db FILE] FILE.geojson\n\nChecks every feature first and imports all of them or none.")
+		fmt.Fprintln(stderr, "Usage: borderwatch import [--db FILE] FILE.geojson|FILE.csv\n\nChecks every feature first and imports all of them or none. CSV follows\nACLED's column names (as /export/incidents.csv writes them).")
 		fs.PrintDefaults()
 	}
 	db := dbFlag(fs)
@@ -31,15 +32,19 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("cannot read %s: %w", rest[0], err)
 	}
 	defer f.Close()
-	incs, bad, err := geo.DecodeIncidents(bufio.NewReader(f))
+	decode, what := geo.DecodeIncidents, "feature"
+	if strings.HasSuffix(strings.ToLower(rest[0]), ".csv") {
+		decode, what = geo.DecodeIncidentsCSV, "row"
+	}
+	incs, bad, err := decode(bufio.NewReader(f))
 	if err != nil {
 		return fmt.Errorf("%s: %s", rest[0], describe(err))
 	}
 	if len(bad) > 0 {
 		for _, fe := range bad {
-			fmt.Fprintf(stderr, "%s: feature %d: %s\n", rest[0], fe.Index, describe(fe.Err))
+			fmt.Fprintf(stderr, "%s: %s %d: %s\n", rest[0], what, fe.Index, describe(fe.Err))
 		}
-		return fmt.Errorf("%s: %d of %d features are invalid; nothing was imported", rest[0], len(bad), len(bad)+len(incs))
+		return fmt.Errorf("%s: %d of %d %ss are invalid; nothing was imported", rest[0], len(bad), len(bad)+len(incs), what)
 	}
 	st, err := store.Open(ctx, *db)
 	if err != nil {
@@ -57,12 +62,16 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flags("export", stderr)
 	db := dbFlag(fs)
+	format := fs.String("format", "geojson", "geojson or csv")
 	rest, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(rest) > 0 {
 		return fmt.Errorf("unexpected argument %q", rest[0])
+	}
+	if *format != "geojson" && *format != "csv" {
+		return fmt.Errorf("--format must be geojson or csv, got %q", *format)
 	}
 	if _, err := os.Stat(*db); err != nil {
 		return fmt.Errorf("no database at %s: %w", *db, err)
@@ -72,25 +81,12 @@ func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer st.Close()
-	w := bufio.NewWriter(stdout)
-	io.WriteString(w, `{"type":"FeatureCollection","features":[`)
-	n := 0
-	err = st.EachIncident(ctx, geo.Filter{}, func(inc geo.Incident) error {
-		b, err := geo.MarshalIncident(inc)
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			w.WriteByte(',')
-		}
-		w.WriteByte('\n')
-		w.Write(b)
-		n++
-		return nil
-	})
-	if err != nil {
+	fw := geo.NewGeoJSONWriter(stdout)
+	if *format == "csv" {
+		fw = geo.NewCSVWriter(stdout)
+	}
+	if err := st.EachIncident(ctx, geo.Filter{}, fw.Write); err != nil {
 		return err
 	}
-	io.WriteString(w, "\n]}\n")
-	return w.Flush()
+	return fw.Close()
 }

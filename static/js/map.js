@@ -34,9 +34,36 @@ const Legend = L.Control.extend({
   },
 });
 
+// The map takes the API's filter parameters from its own URL, so
+// /?event_type=Battles&datetime=2016-02-01/.. shows, counts and downloads
+// exactly those incidents.
+function filterQuery(cfg) {
+  const page = new URLSearchParams(window.location.search);
+  const q = new URLSearchParams();
+  for (const [k, v] of page) if (cfg.filterParams.includes(k)) q.append(k, v);
+  return q;
+}
+
+const Download = L.Control.extend({
+  options: { position: 'topright' },
+  initialize(query, count) { this._query = query; this._count = count; },
+  onAdd() {
+    const qs = this._query.toString();
+    const link = (ext, label) => el('a', { href: `/export/incidents.${ext}${qs ? `?${qs}` : ''}`, download: '', 'data-testid': `download-${ext}` }, label);
+    const box = el('section', { class: 'bw-download leaflet-bar', 'aria-label': 'Download' },
+      el('strong', {}, `Download ${this._count} incident${this._count === 1 ? '' : 's'}`), ' ',
+      link('geojson', 'GeoJSON'), ' · ', link('csv', 'CSV'));
+    L.DomEvent.disableClickPropagation(box);
+    return box;
+  },
+});
+
 async function main() {
   const cfg = readJSON('map-config');
-  const fc = await fetchJSON('/collections/incidents/items?limit=10000');
+  const query = filterQuery(cfg);
+  const items = new URLSearchParams(query);
+  items.set('limit', '10000');
+  const fc = await fetchJSON(`/collections/incidents/items?${items}`);
   const markers = L.featureGroup();
   const shapes = L.geoJSON(null, { style: { color: '#6b3fa0', weight: 2, dashArray: '2 8', opacity: 0.9 }, interactive: false });
   const counts = {};
@@ -59,6 +86,7 @@ async function main() {
     ],
   });
   new Legend(cfg.eventTypes, counts).addTo(map);
+  new Download(query, fc.numberMatched).addTo(map);
   // The view's box, for tests and for links that share this view.
   const mapEl = document.getElementById('map');
   const showView = () => { mapEl.dataset.bbox = map.getBounds().toBBoxString(); };

@@ -16,6 +16,8 @@ type MapConfig struct {
 	DataAttribution string      `json:"dataAttribution"`
 	Layers          []LayerInfo `json:"layers"`
 	EventTypes      []string    `json:"eventTypes"`
+	// FilterParams are the query parameters the map hands to the API.
+	FilterParams []string `json:"filterParams"`
 }
 
 // LayerInfo describes one context layer to the map.
@@ -67,7 +69,7 @@ func MapPage(cfg MapConfig, count int) templ.Component {
 			var templ_7745c5c3_Var3 string
 			templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(count)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/views/map.templ`, Line: 25, Col: 69}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/views/map.templ`, Line: 27, Col: 69}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 			if templ_7745c5c3_Err != nil {
