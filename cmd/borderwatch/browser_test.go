@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -219,6 +221,34 @@ func TestBrowserMap(t *testing.T) {
 		}
 	})
 
+	if errs := b.jsErrors(); len(errs) > 0 {
+		t.Errorf("got JavaScript errors: %v", errs)
+	}
+}
+
+func TestBrowserFilteredMapAndDownload(t *testing.T) {
+	app := newTestApp(t, "none")
+	b := newBrowser(t, 1024, 700)
+	query := "event_type=Strategic+developments&datetime=2016-02-01/2016-02-29"
+	b.do(t,
+		chromedp.Navigate(app.URL+"/?"+query),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)),
+	)
+	markers := value(t, b, chromedp.Evaluate[int](`document.querySelectorAll('.incident-marker').length`))
+	api := getCollection(t, app.URL+"/collections/incidents/items?"+query)
+	if markers != api.NumberMatched || markers != 4 {
+		t.Errorf("got %d markers, want the API's numberMatched %d (4)", markers, api.NumberMatched)
+	}
+	href := value(t, b, chromedp.AttributeValue(chromedp.CSS(`[data-testid="download-csv"]`), "href")).Value
+	u, err := url.Parse(href)
+	want, _ := url.ParseQuery(query)
+	if err != nil || u.Path != "/export/incidents.csv" || !reflect.DeepEqual(u.Query(), want) {
+		t.Fatalf("got download link %q, want the export with the map's filters", href)
+	}
+	res, body := get(t, href)
+	if lines := strings.Count(strings.TrimSpace(body), "\n"); res.StatusCode != 200 || lines != 4 {
+		t.Errorf("the download holds %d incidents, want the 4 on the map", lines)
+	}
 	if errs := b.jsErrors(); len(errs) > 0 {
 		t.Errorf("got JavaScript errors: %v", errs)
 	}
