@@ -1,0 +1,180 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/borderwatch/borderwatch/data"
+	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/store"
+	"github.com/paulmach/orb"
+)
+
+// TestExportBenchmark compares `borderwatch export` with `ogr2ogr -f GeoJSON`
+// reading a GeoPackage of the same rows, in one run: wall time, rows/s and
+// peak resident memory of each process. It runs only when asked:
+//
+//	BORDERWATCH_BENCH_EXPORT=1000000 go test -run TestExportBenchmark -v -timeout 60m ./cmd/borderwatch
+//
+// (`go tool task bench:export` does this.)
+func TestExportBenchmark(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("BORDERWATCH_BENCH_EXPORT"))
+	if n <= 0 {
+		t.Skip("set BORDERWATCH_BENCH_EXPORT=ROWS to run the export benchmark")
+	}
+	gdal(t)
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "borderwatch")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	db := filepath.Join(dir, "bench.db")
+	start := time.Now()
+	fillSynthetic(t, db, n)
+	t.Logf("made %d synthetic incidents in %s", n, time.Since(start).Round(time.Second))
+
+	// The same rows in a GeoPackage, through our own export (not timed).
+	geojson := filepath.Join(dir, "seed.geojson")
+	runTo(t, geojson, bin, "export", "--db", db)
+	gpkg := filepath.Join(dir, "bench.gpkg")
+	if out, err := exec.Command("ogr2ogr", "-f", "GPKG", gpkg, geojson, "-nln", "incidents").CombinedOutput(); err != nil {
+		t.Fatalf("make GeoPackage: %v\n%s", err, out)
+	}
+	os.Remove(geojson)
+
+	type result struct{ wall, rss []float64 }
+	results := map[string]*result{"borderwatch export": {}, "ogr2ogr -f GeoJSON": {}}
+	for round := 0; round < 3; round++ {
+		out := filepath.Join(dir, "out.geojson")
+		w, rss := runTo(t, out, bin, "export", "--db", db)
+		results["borderwatch export"].wall = append(results["borderwatch export"].wall, w)
+		results["borderwatch export"].rss = append(results["borderwatch export"].rss, rss)
+		os.Remove(out)
+		w, rss = runTo(t, "", "ogr2ogr", "-f", "GeoJSON", out, gpkg, "incidents")
+		results["ogr2ogr -f GeoJSON"].wall = append(results["ogr2ogr -f GeoJSON"].wall, w)
+		results["ogr2ogr -f GeoJSON"].rss = append(results["ogr2ogr -f GeoJSON"].rss, rss)
+		os.Remove(out)
+	}
+	fmt.Printf("\n%d incidents, 3 runs each, medians:\n%-22s %10s %12s %12s\n", n, "", "seconds", "rows/s", "peak RSS MB")
+	for _, name := range []string{"borderwatch export", "ogr2ogr -f GeoJSON"} {
+		r := results[name]
+		w, m := median(r.wall), median(r.rss)
+		fmt.Printf("%-22s %10.2f %12.0f %12.1f\n", name, w, float64(n)/w, m)
+	}
+	ratio := median(results["ogr2ogr -f GeoJSON"].wall) / median(results["borderwatch export"].wall)
+	fmt.Printf("borderwatch export is %.2fx the speed of ogr2ogr\n", ratio)
+}
+
+// runTo runs a command, its stdout into file (if given), and returns its
+// wall time in seconds and peak RSS in MB. The peak is the process's VmHWM,
+// polled from /proc: rusage's maxrss would report this test's own memory,
+// which a child started by Go inherits until it execs.
+func runTo(t *testing.T, file string, name string, args ...string) (float64, float64) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	if file != "" {
+		f, err := os.Create(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		cmd.Stdout = f
+	}
+	cmd.Stderr = os.Stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	status := fmt.Sprintf("/proc/%d/status", cmd.Process.Pid)
+	var peakKB int
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			return time.Since(start).Seconds(), float64(peakKB) / 1024
+		case <-tick.C:
+			if b, err := os.ReadFile(status); err == nil {
+				for _, line := range strings.Split(string(b), "\n") {
+					if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+						kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
+						peakKB = max(peakKB, kb)
+					}
+				}
+			}
+		}
+	}
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+// fillSynthetic writes n incidents shaped like the real ones (sources,
+// actors, summaries) over Tunisia and Libya, with the bundled layers.
+func fillSynthetic(t *testing.T, path string, n int) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	layers, _ := data.Layers()
+	for i, l := range layers {
+		if err := st.PutLayer(ctx, l, i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := rand.New(rand.NewPCG(7, 11))
+	types := []struct{ event, sub, disorder string }{
+		{"Battles", "Armed clash", geo.DisorderPoliticalViolence},
+		{"Explosions/Remote violence", "Air/drone strike", geo.DisorderPoliticalViolence},
+		{"Violence against civilians", "Attack", geo.DisorderPoliticalViolence},
+		{"Strategic developments", "Arrests", geo.DisorderStrategic},
+	}
+	base := time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC)
+	const batch = 20000
+	for done := 0; done < n; done += batch {
+		incs := make([]geo.Incident, 0, batch)
+		for i := done; i < min(done+batch, n); i++ {
+			ty := types[r.IntN(len(types))]
+			var fat *int
+			if r.IntN(3) > 0 {
+				f := r.IntN(20)
+				fat = &f
+			}
+			incs = append(incs, geo.Incident{
+				Title:     fmt.Sprintf("%s near Ben Guerdane #%d", ty.sub, i),
+				Summary:   "Synthetic incident for benchmarks: security forces and suspected militants, reported by local sources.",
+				EventDate: base.AddDate(0, 0, r.IntN(730)), TimePrecision: 1 + r.IntN(3),
+				DisorderType: ty.disorder, EventType: ty.event, SubEventType: ty.sub,
+				Actor1: "Military Forces of Tunisia", AssocActor1: "National Guard of Tunisia", Actor2: "Suspected militants",
+				Fatalities: fat, Location: "Ben Guerdane", Admin1: "Medenine", Country: "TN",
+				Geometry:     orb.Point{9.5 + r.Float64()*4, 30.5 + r.Float64()*6},
+				GeoPrecision: 1 + r.IntN(3),
+				Sources:      []geo.Source{{Publisher: "Reuters", Title: "Report", URL: "https://www.reuters.com/article/" + strconv.Itoa(i), Published: "2016-03-02"}},
+				Tags:         []string{"synthetic"},
+			})
+		}
+		if _, _, err := st.ImportIncidents(ctx, incs); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
