@@ -20,55 +20,66 @@ func LengthKm(g orb.Geometry) float64 { return orbgeo.LengthHaversine(g) / 1000 
 func DistanceKm(a, b orb.Point) float64 { return orbgeo.DistanceHaversine(a, b) / 1000 }
 
 // DistanceToLineKm is the shortest distance in kilometres from p to any
-// segment of the lines in g (a LineString or MultiLineString; other
-// geometries use their vertices). Each segment is measured in a local
+// segment of the lines in g (a LineString or MultiLineString; polygons by
+// their rings, points as themselves). Each segment is measured in a local
 // equirectangular projection centred on p, which is exact to well under 1%
 // at the few hundred kilometres this is used for.
 func DistanceToLineKm(p orb.Point, g orb.Geometry) float64 {
 	best := math.Inf(1)
-	seg := func(a, b orb.Point) {
-		if d := segmentKm(p, a, b); d < best {
-			best = d
+	eachLine(g, func(ls orb.LineString) {
+		if len(ls) == 1 {
+			best = math.Min(best, segmentKm(p, ls[0], ls[0]))
 		}
-	}
-	var walk func(g orb.Geometry)
-	walk = func(g orb.Geometry) {
-		switch g := g.(type) {
-		case orb.Point:
-			seg(g, g)
-		case orb.LineString:
-			if len(g) == 1 {
-				seg(g[0], g[0])
-			}
-			for i := 1; i < len(g); i++ {
-				seg(g[i-1], g[i])
-			}
-		case orb.MultiLineString:
-			for _, ls := range g {
-				walk(ls)
-			}
-		case orb.Ring:
-			walk(orb.LineString(g))
-		case orb.Polygon:
-			for _, r := range g {
-				walk(orb.LineString(r))
-			}
-		case orb.MultiPolygon:
-			for _, poly := range g {
-				walk(poly)
-			}
-		case orb.MultiPoint:
-			for _, q := range g {
-				walk(q)
-			}
-		case orb.Collection:
-			for _, c := range g {
-				walk(c)
-			}
+		for i := 1; i < len(ls); i++ {
+			best = math.Min(best, segmentKm(p, ls[i-1], ls[i]))
 		}
-	}
-	walk(g)
+	})
 	return best
+}
+
+// DistanceToKm is the distance in km from g (any incident geometry, by its
+// vertices) to the lines of line.
+func DistanceToKm(g, line orb.Geometry) float64 {
+	best := -1.0
+	eachLine(g, func(ls orb.LineString) {
+		for _, p := range ls {
+			if d := DistanceToLineKm(p, line); best < 0 || d < best {
+				best = d
+			}
+		}
+	})
+	return best
+}
+
+// eachLine calls fn with every line of g: rings as lines, points as lines of
+// one position.
+func eachLine(g orb.Geometry, fn func(orb.LineString)) {
+	switch g := g.(type) {
+	case orb.Point:
+		fn(orb.LineString{g})
+	case orb.MultiPoint:
+		fn(orb.LineString(g))
+	case orb.LineString:
+		fn(g)
+	case orb.Ring:
+		fn(orb.LineString(g))
+	case orb.MultiLineString:
+		for _, ls := range g {
+			fn(ls)
+		}
+	case orb.Polygon:
+		for _, r := range g {
+			fn(orb.LineString(r))
+		}
+	case orb.MultiPolygon:
+		for _, poly := range g {
+			eachLine(poly, fn)
+		}
+	case orb.Collection:
+		for _, c := range g {
+			eachLine(c, fn)
+		}
+	}
 }
 
 // segmentKm is the distance from p to segment ab, in a projection centred on p.

@@ -56,7 +56,7 @@ func (s *Server) handleIncidentRedirect(c echo.Context) error {
 	if err != nil || id < 1 {
 		return geo.Errorf(geo.ENotFound, "incident %q not found: incident ids are positive integers", c.Param("id"))
 	}
-	return c.Redirect(http.StatusMovedPermanently, "/collections/incidents/items/"+strconv.FormatInt(id, 10))
+	return c.Redirect(http.StatusMovedPermanently, s.baseURL(c)+"/collections/incidents/items/"+strconv.FormatInt(id, 10))
 }
 
 func (s *Server) incidentPage(c echo.Context, inc geo.Incident) error {

@@ -19,6 +19,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		`tile URL template with {z}/{x}/{y}, or "none" for the offline base layer only (env BORDERWATCH_TILES)`)
 	tileAttr := fs.String("tile-attribution", env("BORDERWATCH_TILE_ATTRIBUTION", ""),
 		"attribution shown for --tiles (env BORDERWATCH_TILE_ATTRIBUTION; OpenStreetMap's by default)")
+	baseURL := fs.String("base-url", env("BORDERWATCH_BASE_URL", ""),
+		"public address for the API's absolute links, e.g. https://maps.example.org (env BORDERWATCH_BASE_URL; default: each request's host)")
 	rest, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -28,7 +30,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	log := logger(stderr)
 
-	st, srv, err := open(ctx, *db, web.Config{Logger: log, Tiles: *tiles, TileAttribution: *tileAttr})
+	st, srv, err := open(ctx, *db, web.Config{Logger: log, Tiles: *tiles, TileAttribution: *tileAttr, BaseURL: *baseURL})
 	if err != nil {
 		return err
 	}
