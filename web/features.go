@@ -19,6 +19,7 @@ import (
 // items is one page of a collection, in the form every format is made from.
 type items struct {
 	collection string
+	title      string
 	filter     geo.Filter
 	matched    int
 	features   [][]byte // each an RFC 7946 Feature
@@ -46,7 +47,10 @@ func (s *Server) page(c echo.Context) (items, error) {
 		f.Limit = defaultLimit
 	}
 	f = f.Normalize()
-	out := items{collection: name, filter: f}
+	out := items{collection: name, title: layer.Title, filter: f}
+	if isIncidents {
+		out.title = "Incidents"
+	}
 	if isIncidents {
 		page, err := s.cfg.Store.Incidents(ctx, f)
 		if err != nil {

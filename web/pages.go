@@ -107,7 +107,7 @@ func (s *Server) itemsPage(c echo.Context, page items, links []views.Link) error
 	for i, b := range page.features {
 		fc.Features[i] = b
 	}
-	collection := views.Collection{ID: page.collection, Title: page.collection}
+	collection := views.Collection{ID: page.collection, Title: page.title}
 	q := c.QueryParams()
 	exports := url.Values{}
 	for k, v := range q {
