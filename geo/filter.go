@@ -20,6 +20,7 @@ type Filter struct {
 	Query         string     // text in title, summary, actors or place, case-insensitive
 	MinFatalities *int       // at least this many known fatalities
 	NearBarrierKm *float64   // within this many km of the barrier
+	AsOf          time.Time  // the incidents as they stood then; zero: now
 	Limit         int        // 0: MaxLimit
 	Offset        int
 }

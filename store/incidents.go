@@ -36,6 +36,7 @@ func (db *DB) Incident(ctx context.Context, id int64) (geo.Incident, error) {
 // then id, with the number that match in all.
 func (db *DB) Incidents(ctx context.Context, f geo.Filter) (geo.Page, error) {
 	f = f.Normalize()
+	from := fromClause(f)
 	where, args := whereClause(f, true)
 	var page geo.Page
 	tx, err := db.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
@@ -43,11 +44,11 @@ func (db *DB) Incidents(ctx context.Context, f geo.Filter) (geo.Page, error) {
 		return page, fmt.Errorf("query incidents: %w", err)
 	}
 	defer tx.Rollback()
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM incidents i`+where, args...).Scan(&page.NumberMatched); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT count(*)`+from+where, args...).Scan(&page.NumberMatched); err != nil {
 		return page, fmt.Errorf("count incidents: %w", err)
 	}
 	page.Incidents = []geo.Incident{}
-	err = eachIncident(ctx, tx, `SELECT `+incidentColumns+` FROM incidents i`+where+
+	err = eachIncident(ctx, tx, `SELECT `+incidentColumns+from+where+
 		` ORDER BY i.event_date, i.id LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset),
 		func(inc geo.Incident) error {
 			page.Incidents = append(page.Incidents, inc)
@@ -69,7 +70,7 @@ func (db *DB) EachIncident(ctx context.Context, f geo.Filter, fn func(geo.Incide
 		}
 		args = append(args, limit, max(f.Offset, 0))
 	}
-	return eachIncident(ctx, db.reader, `SELECT `+incidentColumns+` FROM incidents i`+where+
+	return eachIncident(ctx, db.reader, `SELECT `+incidentColumns+fromClause(f)+where+
 		` ORDER BY i.event_date, i.id`+page, args, fn)
 }
 
@@ -133,7 +134,7 @@ func (db *DB) CreateIncident(ctx context.Context, inc *geo.Incident) error {
 	if err != nil {
 		return fmt.Errorf("create incident: %w", err)
 	}
-	if _, err := db.putIncident(ctx, tx, inc, lines); err != nil {
+	if _, err := db.putIncident(ctx, tx, inc, lines, db.Now()); err != nil {
 		return fmt.Errorf("create incident: %w", err)
 	}
 	if err := db.touch(ctx, tx); err != nil {
@@ -156,7 +157,7 @@ func (db *DB) UpdateIncident(ctx context.Context, inc *geo.Incident) error {
 	if err != nil {
 		return fmt.Errorf("update incident: %w", err)
 	}
-	created, err := db.putIncident(ctx, tx, inc, lines)
+	created, err := db.putIncident(ctx, tx, inc, lines, db.Now())
 	if err != nil {
 		return fmt.Errorf("update incident %d: %w", inc.ID, err)
 	}
@@ -187,8 +188,9 @@ func (db *DB) ImportIncidents(ctx context.Context, incs []geo.Incident) (created
 	if err != nil {
 		return 0, 0, fmt.Errorf("import: %w", err)
 	}
+	now := db.Now()
 	for i := range incs {
-		isNew, err := db.putIncident(ctx, tx, &incs[i], lines)
+		isNew, err := db.putIncident(ctx, tx, &incs[i], lines, now)
 		if err != nil {
 			return 0, 0, fmt.Errorf("import incident %d: %w", i, err)
 		}
@@ -224,6 +226,9 @@ func (db *DB) DeleteIncident(ctx context.Context, id int64) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM incidents_rtree WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("delete incident %d: %w", id, err)
 	}
+	if err := recordVersion(ctx, tx, id, db.Now(), true); err != nil {
+		return err
+	}
 	if err := db.touch(ctx, tx); err != nil {
 		return err
 	}
@@ -232,7 +237,7 @@ func (db *DB) DeleteIncident(ctx context.Context, id int64) error {
 
 // putIncident inserts inc (ID 0: a new ID) or replaces the row with its ID,
 // and keeps the R*Tree in step. It reports whether a row was created.
-func (db *DB) putIncident(ctx context.Context, tx *sql.Tx, inc *geo.Incident, lines contextLines) (bool, error) {
+func (db *DB) putIncident(ctx context.Context, tx *sql.Tx, inc *geo.Incident, lines contextLines, versionNow time.Time) (bool, error) {
 	geom, err := wkb.Marshal(inc.Geometry)
 	if err != nil {
 		return false, fmt.Errorf("encode geometry: %w", err)
@@ -291,15 +296,34 @@ func (db *DB) putIncident(ctx context.Context, tx *sql.Tx, inc *geo.Incident, li
 		VALUES (?, ?, ?, ?, ?)`, inc.ID, b.Min[0], b.Max[0], b.Min[1], b.Max[1]); err != nil {
 		return false, fmt.Errorf("index: %w", err)
 	}
+	if err := recordVersion(ctx, tx, inc.ID, versionNow, false); err != nil {
+		return false, err
+	}
 	return created, nil
 }
 
-// whereClause turns f into SQL conditions on incidents aliased i. With
-// rtree false the box is tested against the table's own columns: a full
-// scan, kept for the benchmark that shows what the R*Tree is worth.
+// fromClause names the table f reads as i: the incidents as they are, or,
+// for a view pinned with AsOf, their versions.
+func fromClause(f geo.Filter) string {
+	if f.AsOf.IsZero() {
+		return ` FROM incidents i`
+	}
+	return ` FROM incident_versions i`
+}
+
+// whereClause turns f into SQL conditions on the table fromClause gives.
+// With rtree false the box is tested against the table's own columns: a full
+// scan, kept for the benchmark that shows what the R*Tree is worth (and used
+// for versions, which the R*Tree does not index).
 func whereClause(f geo.Filter, rtree bool) (string, []any) {
 	var conds []string
 	var args []any
+	if !f.AsOf.IsZero() {
+		rtree = false
+		at := versionTime(f.AsOf)
+		conds = append(conds, `i.valid_from <= ? AND (i.valid_to IS NULL OR i.valid_to > ?)`)
+		args = append(args, at, at)
+	}
 	if f.BBox != nil {
 		b := *f.BBox
 		box := `(i.max_x >= ? AND i.min_x <= ? AND i.max_y >= ? AND i.min_y <= ?)`

@@ -151,6 +151,10 @@ func remeasure(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE incidents SET border_km = ?, barrier_km = ? WHERE id = ?`, r.border, r.barrier, r.id); err != nil {
 			return fmt.Errorf("remeasure incident %d: %w", r.id, err)
 		}
+		// Distances are derived, not edited: the current version follows.
+		if _, err := tx.ExecContext(ctx, `UPDATE incident_versions SET border_km = ?, barrier_km = ? WHERE id = ? AND valid_to IS NULL`, r.border, r.barrier, r.id); err != nil {
+			return fmt.Errorf("remeasure incident %d: %w", r.id, err)
+		}
 	}
 	return nil
 }

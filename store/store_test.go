@@ -433,3 +433,54 @@ func TestFiltersAndDistances(t *testing.T) {
 		t.Errorf("got extent %+v (%v), want 3 incidents from lon 10.17 and 2016-02-19", e, err)
 	}
 }
+
+func TestAsOfShowsIncidentsAsTheyStood(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	clock := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return clock }
+	a := incidentAt("first title", orb.Point{11.2, 33.1}, "2016-03-02")
+	b := incidentAt("later deleted", orb.Point{12.5, 32.8}, "2016-02-19")
+	if _, _, err := db.ImportIncidents(ctx, []geo.Incident{a, b}); err != nil {
+		t.Fatal(err)
+	}
+	t1 := clock
+	clock = clock.Add(time.Hour)
+	got, _ := db.Incident(ctx, 1)
+	got.Title, got.Geometry = "corrected title", orb.Point{11.3, 33.2}
+	if err := db.UpdateIncident(ctx, &got); err != nil {
+		t.Fatal(err)
+	}
+	clock = clock.Add(time.Millisecond) // a second change within the same second
+	if err := db.DeleteIncident(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	titles := func(f geo.Filter) []string {
+		page, err := db.Incidents(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, inc := range page.Incidents {
+			out = append(out, inc.Title)
+		}
+		return out
+	}
+	if got := titles(geo.Filter{AsOf: t1.Add(time.Minute)}); !slices.Equal(got, []string{"later deleted", "first title"}) {
+		t.Errorf("as of t1: got %v, want both as first written", got)
+	}
+	if got := titles(geo.Filter{AsOf: t1.Add(time.Hour + time.Microsecond)}); !slices.Equal(got, []string{"later deleted", "corrected title"}) {
+		t.Errorf("between the two changes: got %v", got)
+	}
+	if got := titles(geo.Filter{}); !slices.Equal(got, []string{"corrected title"}) {
+		t.Errorf("now: got %v", got)
+	}
+	if got := titles(geo.Filter{AsOf: t1.Add(-time.Minute)}); len(got) != 0 {
+		t.Errorf("before anything: got %v", got)
+	}
+	// Filters apply to the old versions too: the old position is in this box.
+	box := orb.Bound{Min: orb.Point{11.15, 33.05}, Max: orb.Point{11.25, 33.15}}
+	if got := titles(geo.Filter{AsOf: t1.Add(time.Minute), BBox: &box}); !slices.Equal(got, []string{"first title"}) {
+		t.Errorf("old position in bbox: got %v", got)
+	}
+}

@@ -34,7 +34,7 @@ func (s *Server) mapConfig(c echo.Context) (views.MapConfig, error) {
 
 func (s *Server) handleMap(c echo.Context) error {
 	// The map takes the items' filters; bad ones get a page that says so.
-	f, err := parseFilter(c.QueryParams(), true)
+	f, err := parseFilter(c.QueryParams(), true, viewParams...)
 	if err != nil {
 		return err
 	}

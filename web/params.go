@@ -18,17 +18,19 @@ import (
 // document, downloads and the map all mean the same by them.
 var (
 	commonParams   = []string{"bbox", "limit", "offset", "f"}
-	incidentParams = []string{"datetime", "event_type", "sub_event_type", "actor", "country", "q", "min_fatalities", "near_barrier_km"}
+	incidentParams = []string{"datetime", "event_type", "sub_event_type", "actor", "country", "q", "min_fatalities", "near_barrier_km", "as_of"}
+	// viewParams are the map's own state in its URL, beside the filters.
+	viewParams = []string{"view", "layers", "incident", "title", "caption"}
 )
 
 // parseFilter reads a geo.Filter from query parameters, refusing unknown
 // parameters and bad values with a problem that names them. incidents says
 // whether the incident parameters apply.
-func parseFilter(q url.Values, incidents bool) (geo.Filter, error) {
+func parseFilter(q url.Values, incidents bool, extra ...string) (geo.Filter, error) {
 	var f geo.Filter
 	var bad []geo.Problem
 	add := func(param, reason string) { bad = append(bad, geo.Problem{Field: param, Reason: reason}) }
-	known := slices.Clone(commonParams)
+	known := append(slices.Clone(commonParams), extra...)
 	if incidents {
 		known = append(known, incidentParams...)
 	}
@@ -112,6 +114,13 @@ func parseFilter(q url.Values, incidents bool) (geo.Filter, error) {
 			add("near_barrier_km", "must be a distance in km of at least 0, got "+strconv.Quote(v))
 		}
 		f.NearBarrierKm = &km
+	}
+	if v := q.Get("as_of"); v != "" {
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			add("as_of", "must be an RFC 3339 time such as 2016-03-02T12:00:00Z, got "+strconv.Quote(v))
+		}
+		f.AsOf = t.UTC()
 	}
 	if v := q.Get("f"); v != "" && !slices.Contains(formats, v) {
 		add("f", "must be one of "+strings.Join(formats, ", ")+", got "+strconv.Quote(v))
