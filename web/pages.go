@@ -42,12 +42,14 @@ func (s *Server) handleMap(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	view := s.viewState(c, f)
 	f.Limit = 1
 	page, err := s.cfg.Store.Incidents(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, views.MapPage(cfg, page.NumberMatched))
+	s.withOEmbed(c)
+	return s.render(c, http.StatusOK, views.MapPage(cfg, page.NumberMatched, view))
 }
 
 // handleIncidentRedirect sends the first permalinks to the OGC item page.
@@ -76,6 +78,7 @@ func (s *Server) incidentPage(c echo.Context, inc geo.Incident) error {
 	if err != nil {
 		return err
 	}
+	s.withOEmbed(c)
 	return s.render(c, http.StatusOK, views.IncidentPage(inc, feature, cfg, near))
 }
 

@@ -40,6 +40,8 @@ type Config struct {
 	// BaseURL is the site's public address (e.g. behind a reverse proxy),
 	// used for absolute links; "" means the address of each request.
 	BaseURL string
+	// EmbedOrigins may frame /embed; empty means any site.
+	EmbedOrigins []string
 	// RequestTimeout bounds each request's handler; 0 means 30 s.
 	RequestTimeout time.Duration
 }
@@ -67,6 +69,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.RequestTimeout == 0 {
 		cfg.RequestTimeout = 30 * time.Second
+	}
+	for _, o := range cfg.EmbedOrigins {
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			return nil, fmt.Errorf("embed origin %q must be an origin such as https://news.example.org", o)
+		}
 	}
 	if cfg.BaseURL != "" {
 		u, err := url.Parse(cfg.BaseURL)
@@ -175,6 +183,8 @@ func (s *Server) routes() *echo.Echo {
 	data.GET("/collections/:collection/items", s.handleItems)
 	data.GET("/collections/:collection/items/:id", s.handleItem)
 	data.GET("/export/:file", s.handleExport)
+	data.GET("/embed", s.handleEmbed)
+	e.GET("/oembed", s.handleOEmbed)
 	e.GET("/incidents/:id", s.handleIncidentRedirect)
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 
@@ -193,10 +203,15 @@ func (s *Server) routes() *echo.Echo {
 func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
-		h.Set("Content-Security-Policy", s.csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("X-Frame-Options", "SAMEORIGIN")
+		if embeddable(c.Request().URL.Path) {
+			// Embeds may be framed by the sites allowed; nothing else may.
+			h.Set("Content-Security-Policy", strings.Replace(s.csp, "frame-ancestors 'self'", "frame-ancestors "+s.frameAncestors(), 1))
+		} else {
+			h.Set("Content-Security-Policy", s.csp)
+			h.Set("X-Frame-Options", "SAMEORIGIN")
+		}
 		return next(c)
 	}
 }

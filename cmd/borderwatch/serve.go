@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 
 	"github.com/borderwatch/borderwatch/data"
 	"github.com/borderwatch/borderwatch/store"
@@ -21,6 +22,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		"attribution shown for --tiles (env BORDERWATCH_TILE_ATTRIBUTION; OpenStreetMap's by default)")
 	baseURL := fs.String("base-url", env("BORDERWATCH_BASE_URL", ""),
 		"public address for the API's absolute links, e.g. https://maps.example.org (env BORDERWATCH_BASE_URL; default: each request's host)")
+	embedOrigins := fs.String("embed-origins", env("BORDERWATCH_EMBED_ORIGINS", ""),
+		"comma-separated origins allowed to frame /embed, e.g. https://news.example.org (env BORDERWATCH_EMBED_ORIGINS; default: any site)")
 	rest, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -30,7 +33,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	log := logger(stderr)
 
-	st, srv, err := open(ctx, *db, web.Config{Logger: log, Tiles: *tiles, TileAttribution: *tileAttr, BaseURL: *baseURL})
+	st, srv, err := open(ctx, *db, web.Config{Logger: log, Tiles: *tiles, TileAttribution: *tileAttr, BaseURL: *baseURL,
+		EmbedOrigins: splitList(*embedOrigins)})
 	if err != nil {
 		return err
 	}
@@ -64,4 +68,15 @@ func open(ctx context.Context, path string, cfg web.Config) (*store.DB, *web.Ser
 		return nil, nil, err
 	}
 	return st, srv, nil
+}
+
+// splitList reads a comma-separated flag value.
+func splitList(v string) []string {
+	var out []string
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }

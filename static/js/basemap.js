@@ -103,11 +103,16 @@ const AttributionControl = L.Control.extend({
 const LayerControl = L.Control.extend({
   options: { position: 'topright' },
   initialize(map, entries, onChange) { this._mapRef = map; this._entries = entries; this._onChange = onChange; },
+  sync() {
+    for (const [e, input] of this._inputs) input.checked = this._mapRef.hasLayer(e.layer);
+  },
   onAdd() {
     const box = el('fieldset', { class: 'bw-layers leaflet-bar', 'data-testid': 'layer-control' }, el('legend', {}, 'Layers'));
+    this._inputs = [];
     for (const e of this._entries) {
       const id = `layer-${e.id}`;
-      const input = el('input', { type: 'checkbox', id, checked: this._mapRef.hasLayer(e.layer) });
+      const input = el('input', { type: 'checkbox', id, 'data-layer': e.id, checked: this._mapRef.hasLayer(e.layer) });
+      this._inputs.push([e, input]);
       input.addEventListener('change', () => {
         if (input.checked) this._mapRef.addLayer(e.layer); else this._mapRef.removeLayer(e.layer);
         this._onChange();
@@ -120,23 +125,26 @@ const LayerControl = L.Control.extend({
   },
 });
 
-// createMap builds the map in container with tiles and context layers, and
-// returns it with a function to register more toggleable layers.
-export async function createMap(container, cfg, { extraLayers = [] } = {}) {
+// createMap builds the map in container with tiles and context layers.
+// Options: extraLayers to add (toggleable), view ({lat, lon, zoom}) to
+// start from instead of framing the data, visible (a Set of layer ids, or
+// null for the defaults), and onToggle, called when a person toggles a layer.
+export async function createMap(container, cfg, { extraLayers = [], view = null, visible = null, onToggle = () => {} } = {}) {
   const map = L.map(container, { attributionControl: false, zoomSnap: 0.5, preferCanvas: false });
   map.setView([33.5, 10.5], 6);
   const attribution = new AttributionControl().addTo(map);
   const entries = [];
   if (cfg.tiles) {
-    const tiles = L.tileLayer(cfg.tiles, { maxZoom: 18, crossOrigin: true, referrerPolicy: 'strict-origin-when-cross-origin' }).addTo(map);
+    const tiles = L.tileLayer(cfg.tiles, { maxZoom: 18, crossOrigin: true, referrerPolicy: 'strict-origin-when-cross-origin' });
     entries.push({ id: 'tiles', title: 'Street map tiles', layer: tiles, attribution: { text: cfg.tileAttribution || 'Map tiles', href: cfg.tileLink } });
   }
   const collections = await Promise.all(cfg.layers.map((info) => fetchJSON(`/collections/${encodeURIComponent(info.id)}/items`)));
   cfg.layers.forEach((info, i) => {
-    const layer = contextLayer(info, collections[i], { tiles: Boolean(cfg.tiles) }).addTo(map);
+    const layer = contextLayer(info, collections[i], { tiles: Boolean(cfg.tiles) });
     entries.push({ id: info.id, kind: info.kind, title: info.title, layer, attribution: { text: info.attribution } });
   });
-  for (const e of extraLayers) { e.layer.addTo(map); entries.push({ kind: 'incidents', ...e }); }
+  for (const e of extraLayers) entries.push({ kind: 'incidents', ...e });
+  for (const e of entries) if (!visible || visible.has(e.id)) e.layer.addTo(map);
   const update = () => {
     const shown = entries.filter((e) => map.hasLayer(e.layer) && e.attribution).map((e) => e.attribution);
     // One entry per credit, however many layers share it.
@@ -147,16 +155,33 @@ export async function createMap(container, cfg, { extraLayers = [] } = {}) {
     }
     attribution.setEntries([{ text: 'Leaflet', href: 'https://leafletjs.com' }, ...credits.values(), { text: cfg.dataAttribution }]);
   };
-  new LayerControl(map, entries, update).addTo(map);
+  const control = new LayerControl(map, entries, () => { update(); onToggle(); }).addTo(map);
   update();
-  // The view that frames the data: incidents and the border's context.
-  const frame = L.latLngBounds([]);
-  for (const e of entries) if (e.kind && e.kind !== 'basemap' && e.kind !== 'places' && e.layer.getBounds && map.hasLayer(e.layer)) {
-    const b = e.layer.getBounds();
-    if (b.isValid()) frame.extend(b);
+  if (view) {
+    map.setView([view.lat, view.lon], view.zoom, { animate: false });
+  } else {
+    // The view that frames the data: incidents and the border's context.
+    const frame = L.latLngBounds([]);
+    for (const e of entries) if (e.kind && e.kind !== 'basemap' && e.kind !== 'places' && e.layer.getBounds && map.hasLayer(e.layer)) {
+      const b = e.layer.getBounds();
+      if (b.isValid()) frame.extend(b);
+    }
+    if (frame.isValid()) map.fitBounds(frame, { padding: [24, 24], maxZoom: 10, animate: false });
   }
-  if (frame.isValid()) map.fitBounds(frame, { padding: [24, 24], maxZoom: 10, animate: false });
-  return { map, layers: Object.fromEntries(entries.map((e) => [e.id, e.layer])) };
+  return {
+    map,
+    layers: Object.fromEntries(entries.map((e) => [e.id, e.layer])),
+    // visibleIds lists the layers on the map; setVisible shows exactly ids
+    // (null: every layer, as at the start).
+    visibleIds: () => entries.filter((e) => map.hasLayer(e.layer)).map((e) => e.id),
+    setVisible: (ids) => {
+      for (const e of entries) {
+        if (!ids || ids.has(e.id)) map.addLayer(e.layer); else map.removeLayer(e.layer);
+      }
+      control.sync();
+      update();
+    },
+  };
 }
 
 export { L };

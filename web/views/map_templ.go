@@ -18,6 +18,8 @@ type MapConfig struct {
 	EventTypes      []string    `json:"eventTypes"`
 	// FilterParams are the query parameters the map hands to the API.
 	FilterParams []string `json:"filterParams"`
+	// Embed is set in the embed view: no history entries, no share dialog.
+	Embed bool `json:"embed,omitempty"`
 }
 
 // LayerInfo describes one context layer to the map.
@@ -29,7 +31,7 @@ type LayerInfo struct {
 }
 
 // MapPage is the full-window incident map.
-func MapPage(cfg MapConfig, count int) templ.Component {
+func MapPage(cfg MapConfig, count int, v ViewState) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -62,14 +64,18 @@ func MapPage(cfg MapConfig, count int) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<main class=\"map-page\"><h1 class=\"visually-hidden\">Border and security incidents: ")
+			templ_7745c5c3_Err = asOf(v).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, " <main class=\"map-page\"><h1 class=\"visually-hidden\">Border and security incidents: ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var3 string
 			templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(count)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/views/map.templ`, Line: 27, Col: 69}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/views/map.templ`, Line: 30, Col: 69}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 			if templ_7745c5c3_Err != nil {

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/borderwatch/borderwatch/web"
+)
+
+func TestFramingRules(t *testing.T) {
+	app := newTestApp(t, "none")
+	res, body := get(t, app.URL+"/embed?event_type=Battles&title=Clashes", "Accept", browserAccept)
+	csp := res.Header.Get("Content-Security-Policy")
+	if res.StatusCode != 200 || !strings.Contains(csp, "frame-ancestors *") || res.Header.Get("X-Frame-Options") != "" {
+		t.Errorf("embed: got %d, CSP %q, X-Frame-Options %q; want any site allowed to frame it", res.StatusCode, csp, res.Header.Get("X-Frame-Options"))
+	}
+	if strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "script-src 'self'") {
+		t.Errorf("embed CSP %q allows inline scripts", csp)
+	}
+	if !strings.Contains(body, `<h1 class="embed-title" data-testid="embed-title">Clashes</h1>`) || strings.Contains(body, `<header class="site">`) {
+		t.Error("embed: want the title and no site header")
+	}
+	if res.Header.Get("Set-Cookie") != "" {
+		t.Error("embed sets a cookie")
+	}
+	for _, path := range []string{"/", "/collections", "/collections/incidents/items/1"} {
+		res, _ := get(t, app.URL+path, "Accept", browserAccept)
+		if !strings.Contains(res.Header.Get("Content-Security-Policy"), "frame-ancestors 'self'") || res.Header.Get("X-Frame-Options") != "SAMEORIGIN" {
+			t.Errorf("%s may be framed by other sites", path)
+		}
+	}
+	if res, body := get(t, app.URL+"/embed?colour=red", "Accept", browserAccept); res.StatusCode != 400 || !strings.Contains(body, "colour") {
+		t.Errorf("embed with a bad parameter: got %d", res.StatusCode)
+	}
+
+	// With an allow-list, only those origins may frame embeds.
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	st, srv, err := open(context.Background(), filepath.Join(t.TempDir(), "x.db"),
+		web.Config{Logger: log, Tiles: "none", EmbedOrigins: []string{"https://news.example.org", "https://blog.example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	res, _ = get(t, ts.URL+"/embed")
+	if csp := res.Header.Get("Content-Security-Policy"); !strings.HasSuffix(csp, "frame-ancestors https://news.example.org https://blog.example.com") {
+		t.Errorf("with --embed-origins: got CSP %q", csp)
+	}
+	if _, _, err := open(context.Background(), filepath.Join(t.TempDir(), "y.db"), web.Config{Logger: log, EmbedOrigins: []string{"news.example.org"}}); err == nil {
+		t.Error("an embed origin without a scheme is accepted")
+	}
+}
+
+func TestOEmbed(t *testing.T) {
+	app := newTestApp(t, "none")
+	type oembed struct {
+		Version, Type, HTML, Title, ProviderName string
+		ProviderURL                              string `json:"provider_url"`
+		Width, Height                            int
+	}
+	tests := []struct {
+		name, target string
+		maxwidth     string
+		wantSrc      string
+	}{
+		{"map view", app.URL + "/?event_type=Battles&datetime=2016-02-01/2016-03-31", "", "/embed?datetime=2016-02-01%2F2016-03-31&amp;event_type=Battles"},
+		{"embed view", app.URL + "/embed?near_barrier_km=10", "400", "/embed?near_barrier_km=10"},
+		{"incident", app.URL + "/collections/incidents/items/7", "", "/embed?incident=7"},
+		{"old incident permalink", app.URL + "/incidents/7", "", "/embed?incident=7"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := url.Values{"url": {tt.target}, "format": {"json"}}
+			if tt.maxwidth != "" {
+				q.Set("maxwidth", tt.maxwidth)
+			}
+			var o oembed
+			getJSON(t, app.URL+"/oembed?"+q.Encode(), &o)
+			// Required by the oEmbed spec for every response, and for type rich.
+			if o.Version != "1.0" || o.Type != "rich" || o.HTML == "" || o.Width <= 0 || o.Height <= 0 {
+				t.Fatalf("got %+v, want version 1.0, type rich, html, width and height", o)
+			}
+			if !strings.Contains(o.HTML, `<iframe src="`+app.URL+tt.wantSrc) || !strings.Contains(o.HTML, `title="`) {
+				t.Errorf("got html %s, want an iframe of %s with a title", o.HTML, tt.wantSrc)
+			}
+			if tt.maxwidth != "" && o.Width > 400 {
+				t.Errorf("got width %d, want at most maxwidth 400", o.Width)
+			}
+		})
+	}
+	for _, bad := range []string{"https://elsewhere.example.org/", app.URL + "/collections", app.URL + "/collections/incidents/items/999", app.URL + "/?colour=red"} {
+		if res, _ := get(t, app.URL+"/oembed?url="+url.QueryEscape(bad)); res.StatusCode != 404 {
+			t.Errorf("oEmbed for %s: got %d, want 404", bad, res.StatusCode)
+		}
+	}
+	if res, _ := get(t, app.URL+"/oembed?format=xml&url="+url.QueryEscape(app.URL+"/")); res.StatusCode != 501 {
+		t.Errorf("oEmbed as XML: got %d, want 501", res.StatusCode)
+	}
+	// Pages advertise it.
+	for _, path := range []string{"/", "/embed", "/collections/incidents/items/7"} {
+		_, body := get(t, app.URL+path, "Accept", browserAccept)
+		if !strings.Contains(body, `<link rel="alternate" type="application/json+oembed" href="`+app.URL+`/oembed?format=json&amp;url=`) {
+			t.Errorf("%s does not advertise oEmbed", path)
+		}
+	}
+}
+
+func TestAsOfPinsTheAPI(t *testing.T) {
+	app := newTestApp(t, "none")
+	pinned := time.Now().UTC().Format(time.RFC3339Nano)
+	time.Sleep(10 * time.Millisecond)
+	inc, err := app.Store.Incident(context.Background(), 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inc.Title = "Edited later"
+	if err := app.Store.UpdateIncident(context.Background(), &inc); err != nil {
+		t.Fatal(err)
+	}
+	if err := app.Store.DeleteIncident(context.Background(), 6); err != nil {
+		t.Fatal(err)
+	}
+	old := getCollection(t, app.URL+"/collections/incidents/items?as_of="+url.QueryEscape(pinned))
+	now := getCollection(t, app.URL+"/collections/incidents/items")
+	if old.NumberMatched != 10 || now.NumberMatched != 9 {
+		t.Errorf("got %d as of the pin and %d now, want 10 and 9", old.NumberMatched, now.NumberMatched)
+	}
+	for _, f := range old.Features {
+		if f.ID.String() == "7" && f.Properties["title"] != "Gun attack on a beach resort at Port El Kantaoui, Sousse" {
+			t.Errorf("as of the pin, incident 7 is titled %q", f.Properties["title"])
+		}
+	}
+	_, body := get(t, app.URL+"/export/incidents.csv?as_of="+url.QueryEscape(pinned))
+	if strings.Contains(body, "Edited later") || !strings.Contains(body, "Bardo") {
+		t.Error("the pinned download is not the pinned data")
+	}
+	_, body = get(t, app.URL+"/embed?as_of="+url.QueryEscape(pinned), "Accept", browserAccept)
+	if !strings.Contains(body, "Data as of ") {
+		t.Error("a pinned embed does not say so")
+	}
+	var p web.Problem
+	res, b := get(t, app.URL+"/collections/incidents/items?as_of=yesterday")
+	json.Unmarshal([]byte(b), &p)
+	if res.StatusCode != http.StatusBadRequest || len(p.Errors) == 0 || p.Errors[0].Field != "as_of" {
+		t.Errorf("a bad as_of: got %d %s", res.StatusCode, b)
+	}
+}

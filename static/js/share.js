@@ -1,0 +1,103 @@
+// The share dialog: the permalink of this view, iframe and responsive embed
+// snippets, and the downloads of the same view, optionally pinned to the data
+// as it stands now. Snippets are text for the reader to copy: they are put in
+// form fields, never into the page as markup.
+import { L } from './basemap.js';
+import { el } from './dom.js';
+
+const attr = (s) => String(s).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+async function copy(field, button) {
+  field.select();
+  try {
+    await navigator.clipboard.writeText(field.value);
+  } catch (_) {
+    document.execCommand('copy'); // older browsers, and pages without clipboard permission
+  }
+  const label = button.textContent;
+  button.textContent = 'Copied';
+  setTimeout(() => { button.textContent = label; }, 1500);
+}
+
+function field(id, label, control, copyable = true) {
+  const button = copyable && el('button', { type: 'button', class: 'copy', 'aria-label': `Copy ${label.toLowerCase()}` }, 'Copy');
+  if (button) button.addEventListener('click', () => copy(control, button));
+  return el('div', { class: 'share-field' }, el('label', { for: id }, label), control, button);
+}
+
+function buildDialog(query) {
+  const origin = window.location.origin;
+  const permalink = el('input', { id: 'share-permalink', type: 'text', readonly: true, 'data-testid': 'share-permalink' });
+  const pin = el('input', { id: 'share-pin', type: 'checkbox', 'data-testid': 'share-pin' });
+  const width = el('input', { id: 'share-width', type: 'number', min: '320', max: '1600', value: '640' });
+  const height = el('input', { id: 'share-height', type: 'number', min: '240', max: '1200', value: '480' });
+  const title = el('input', { id: 'share-title', type: 'text', value: 'Map of border and security incidents' });
+  const heading = el('input', { id: 'share-heading', type: 'text', placeholder: 'optional' });
+  const caption = el('input', { id: 'share-caption', type: 'text', placeholder: 'optional' });
+  const iframe = el('textarea', { id: 'share-iframe', rows: '3', readonly: true, 'data-testid': 'share-iframe' });
+  const responsive = el('textarea', { id: 'share-responsive', rows: '4', readonly: true, 'data-testid': 'share-responsive' });
+  const geojson = el('a', { download: '', 'data-testid': 'share-geojson' }, 'GeoJSON');
+  const csv = el('a', { download: '', 'data-testid': 'share-csv' }, 'CSV');
+  let pinnedAt = null;
+
+  const refresh = () => {
+    const q = query();
+    if (pin.checked) {
+      pinnedAt = pinnedAt || new Date().toISOString();
+      q.set('as_of', pinnedAt);
+    } else {
+      pinnedAt = null;
+      q.delete('as_of');
+    }
+    permalink.value = `${origin}/?${q}`;
+    const e = new URLSearchParams(q);
+    if (heading.value.trim()) e.set('title', heading.value.trim()); else e.delete('title');
+    if (caption.value.trim()) e.set('caption', caption.value.trim()); else e.delete('caption');
+    const src = `${origin}/embed?${e}`;
+    const w = Math.min(1600, Math.max(320, Number(width.value) || 640));
+    const h = Math.min(1200, Math.max(240, Number(height.value) || 480));
+    iframe.value = `<iframe src="${attr(src)}" width="${w}" height="${h}" title="${attr(title.value)}" style="border:0" loading="lazy" allowfullscreen></iframe>`;
+    const ratio = ((h / w) * 100).toFixed(2);
+    responsive.value = `<div style="position:relative;width:100%;padding-bottom:${ratio}%;height:0;overflow:hidden">`
+      + `<iframe src="${attr(src)}" title="${attr(title.value)}" style="position:absolute;top:0;left:0;width:100%;height:100%;border:0" loading="lazy" allowfullscreen></iframe></div>`;
+    const d = new URLSearchParams();
+    for (const [k, v] of q) if (!['view', 'layers', 'incident'].includes(k)) d.append(k, v);
+    geojson.href = `/export/incidents.geojson${d.size ? `?${d}` : ''}`;
+    csv.href = `/export/incidents.csv${d.size ? `?${d}` : ''}`;
+  };
+  for (const input of [pin, width, height, title, heading, caption]) input.addEventListener('input', refresh);
+  pin.addEventListener('change', refresh);
+
+  const close = el('button', { type: 'button', class: 'share-close', 'aria-label': 'Close' }, '×');
+  const dialog = el('dialog', { class: 'share-dialog', 'aria-labelledby': 'share-heading-text', 'data-testid': 'share-dialog' },
+    el('h2', { id: 'share-heading-text' }, 'Share this view'), close,
+    field('share-permalink', 'Permalink', permalink),
+    el('div', { class: 'share-field share-pin' }, pin, el('label', { for: 'share-pin' }, 'Pin to current data: later edits will not change this view')),
+    el('fieldset', {}, el('legend', {}, 'Embed in an article'),
+      el('div', { class: 'share-size' }, field('share-width', 'Width (px)', width, false), field('share-height', 'Height (px)', height, false)),
+      field('share-title', 'Title for screen readers', title, false),
+      field('share-heading', 'Heading shown above the map', heading, false),
+      field('share-caption', 'Caption shown below the map', caption, false),
+      field('share-iframe', 'Iframe', iframe),
+      field('share-responsive', 'Responsive (keeps its shape at any width)', responsive)),
+    el('p', {}, 'Download this view: ', geojson, ' · ', csv));
+  close.addEventListener('click', () => dialog.close());
+  document.body.appendChild(dialog);
+  return { dialog, refresh };
+}
+
+export const ShareControl = L.Control.extend({
+  options: { position: 'topleft' },
+  initialize(query) { this._query = query; },
+  onAdd() {
+    const button = el('button', { type: 'button', class: 'share-button leaflet-bar', 'data-testid': 'share-button', 'aria-haspopup': 'dialog' }, 'Share');
+    let ui = null;
+    button.addEventListener('click', () => {
+      ui = ui || buildDialog(this._query);
+      ui.refresh();
+      ui.dialog.showModal();
+    });
+    L.DomEvent.disableClickPropagation(button);
+    return button;
+  },
+});

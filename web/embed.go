@@ -1,0 +1,129 @@
+package web
+
+import (
+	"fmt"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/web/views"
+	"github.com/labstack/echo/v4"
+)
+
+// embeddable says whether path answers pages that other sites may frame.
+func embeddable(path string) bool { return path == "/embed" || path == "/oembed" }
+
+// frameAncestors is the CSP frame-ancestors source list for embeds.
+func (s *Server) frameAncestors() string {
+	if len(s.cfg.EmbedOrigins) == 0 {
+		return "*"
+	}
+	return strings.Join(s.cfg.EmbedOrigins, " ")
+}
+
+// viewState reads the map's own URL state for a page.
+func (s *Server) viewState(c echo.Context, f geo.Filter) views.ViewState {
+	q := c.QueryParams()
+	v := views.ViewState{Title: q.Get("title"), Caption: q.Get("caption")}
+	if !f.AsOf.IsZero() {
+		v.AsOf = f.AsOf.Format("2 January 2006, 15:04 UTC")
+	}
+	full := url.Values{}
+	for k, vals := range q {
+		if k != "title" && k != "caption" {
+			full[k] = vals
+		}
+	}
+	v.FullURL = withQuery(s.baseURL(c), "/", full)
+	return v
+}
+
+// handleEmbed is the map without the site's chrome, for iframes.
+func (s *Server) handleEmbed(c echo.Context) error {
+	f, err := parseFilter(c.QueryParams(), true, viewParams...)
+	if err != nil {
+		return err
+	}
+	cfg, err := s.mapConfig(c)
+	if err != nil {
+		return err
+	}
+	cfg.Embed = true
+	s.withOEmbed(c)
+	return s.render(c, http.StatusOK, views.EmbedPage(cfg, s.viewState(c, f)))
+}
+
+// withOEmbed lets the page advertise its oEmbed endpoint.
+func (s *Server) withOEmbed(c echo.Context) {
+	r := c.Request()
+	self := s.baseURL(c) + r.URL.RequestURI()
+	href := s.baseURL(c) + "/oembed?format=json&url=" + url.QueryEscape(self)
+	c.SetRequest(r.WithContext(views.WithOEmbed(r.Context(), href)))
+}
+
+var incidentPath = regexp.MustCompile(`^/(?:collections/incidents/items|incidents)/([1-9][0-9]*)$`)
+
+// handleOEmbed answers oEmbed 1.0 (https://oembed.com) for map, embed and
+// incident URLs of this site with a rich type: an iframe of the embed view.
+func (s *Server) handleOEmbed(c echo.Context) error {
+	q := c.QueryParams()
+	if f := q.Get("format"); f != "" && f != "json" {
+		return echo.NewHTTPError(http.StatusNotImplemented, fmt.Sprintf("oEmbed format %q is not supported; use json", f))
+	}
+	raw := q.Get("url")
+	if raw == "" {
+		return &geo.Error{Kind: geo.EInvalid, Message: "invalid query parameters", Problems: []geo.Problem{{Field: "url", Reason: "is required"}}}
+	}
+	u, err := url.Parse(raw)
+	base, _ := url.Parse(s.baseURL(c))
+	if err != nil || !u.IsAbs() || !strings.EqualFold(u.Host, base.Host) {
+		return geo.Errorf(geo.ENotFound, "no embeddable view at %q: oEmbed answers for this site's map, embed and incident URLs", raw)
+	}
+	path := strings.TrimPrefix(u.Path, strings.TrimRight(base.Path, "/"))
+	if path == "" {
+		path = "/"
+	}
+	embed := u.Query()
+	title := "Borderwatch: incidents on the Tunisia–Libya border"
+	switch {
+	case path == "/" || path == "/embed":
+		if _, err := parseFilter(embed, true, viewParams...); err != nil {
+			return geo.Errorf(geo.ENotFound, "no embeddable view at %q: %s", raw, geo.ErrorMessage(err))
+		}
+		if t := embed.Get("title"); t != "" {
+			title = t
+		}
+	case incidentPath.MatchString(path):
+		id, _ := strconv.ParseInt(incidentPath.FindStringSubmatch(path)[1], 10, 64)
+		inc, err := s.cfg.Store.Incident(c.Request().Context(), id)
+		if err != nil {
+			return err
+		}
+		embed = url.Values{"incident": {strconv.FormatInt(id, 10)}}
+		title = inc.Title
+	default:
+		return geo.Errorf(geo.ENotFound, "no embeddable view at %q: oEmbed answers for this site's map, embed and incident URLs", raw)
+	}
+	width, height := 640, 480
+	if mw, err := strconv.Atoi(q.Get("maxwidth")); err == nil && mw > 0 && mw < width {
+		width, height = mw, mw*3/4
+	}
+	if mh, err := strconv.Atoi(q.Get("maxheight")); err == nil && mh > 0 && mh < height {
+		height = mh
+		if width > mh*4/3 {
+			width = mh * 4 / 3
+		}
+	}
+	src := withQuery(s.baseURL(c), "/embed", embed)
+	iframe := fmt.Sprintf(`<iframe src="%s" width="%d" height="%d" title="%s" style="border:0" loading="lazy" allowfullscreen></iframe>`,
+		html.EscapeString(src), width, height, html.EscapeString(title))
+	return s.writeJSON(c, mediaJSON, map[string]any{
+		"version": "1.0", "type": "rich", "title": title,
+		"provider_name": "Borderwatch", "provider_url": s.baseURL(c) + "/",
+		"width": width, "height": height, "html": iframe, "cache_age": 3600,
+	})
+}
