@@ -15,6 +15,8 @@ type Store interface {
 	IncidentsNear(ctx context.Context, p orb.Point, km float64, except int64, limit int) ([]Incident, []float64, error)
 	ImportIncidents(ctx context.Context, incs []Incident) (created, updated int, err error)
 	IncidentsExtent(ctx context.Context) (Extent, error)
+	Clusters(ctx context.Context, f Filter, zoom, cellPx float64, maxSingles int) (Clusters, error)
+	Stats(ctx context.Context, f Filter) (Stats, error)
 	Version(ctx context.Context) (int64, time.Time, error)
 	Layers(ctx context.Context) ([]Layer, error)
 	Layer(ctx context.Context, id string) (Layer, error)

@@ -57,6 +57,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		writer.Close()
 		return nil, fmt.Errorf("open db %s: %w", path, err)
 	}
+	if err := db.fillClusterPoints(ctx); err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("open db %s: %w", path, err)
+	}
 
 	params.Del("_txlock")
 	params.Del("_journal_mode") // set once by the writer; readers cannot change it

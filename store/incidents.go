@@ -249,6 +249,8 @@ func (db *DB) putIncident(ctx context.Context, tx *sql.Tx, inc *geo.Incident, li
 	b := inc.Geometry.Bound()
 	first, last := inc.DateRange()
 	inc.BorderKm, inc.BarrierKm = lines.distances(inc.Geometry)
+	rp := geo.RepresentativePoint(inc.Geometry)
+	mx, my := mercator(rp)
 
 	created := true
 	if inc.ID != 0 {
@@ -274,8 +276,8 @@ func (db *DB) putIncident(ctx context.Context, tx *sql.Tx, inc *geo.Incident, li
 		date_first, date_last, time_precision, disorder_type, event_type, sub_event_type,
 		actor1, assoc_actor_1, actor2, assoc_actor_2, fatalities, injuries, location, admin1,
 		country, geo_precision, geom, min_x, min_y, max_x, max_y, sources, disagreements, tags,
-		notes, created_at, updated_at, border_km, barrier_km)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		notes, created_at, updated_at, border_km, barrier_km, px, py, mx, my)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, inc.Title, inc.Summary, inc.EventDate.Format(geo.DateLayout),
 		first.Format(geo.DateLayout), last.Format(geo.DateLayout), inc.TimePrecision,
 		inc.DisorderType, inc.EventType, inc.SubEventType,
@@ -283,7 +285,7 @@ func (db *DB) putIncident(ctx context.Context, tx *sql.Tx, inc *geo.Incident, li
 		inc.Location, inc.Admin1, inc.Country, inc.GeoPrecision, geom,
 		b.Min[0], b.Min[1], b.Max[0], b.Max[1], string(sources), string(disagreements), string(tags),
 		inc.Notes, inc.CreatedAt.Format(time.RFC3339), inc.UpdatedAt.Format(time.RFC3339),
-		inc.BorderKm, inc.BarrierKm)
+		inc.BorderKm, inc.BarrierKm, rp[0], rp[1], mx, my)
 	if err != nil {
 		return false, err
 	}

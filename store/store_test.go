@@ -484,3 +484,48 @@ func TestAsOfShowsIncidentsAsTheyStood(t *testing.T) {
 		t.Errorf("old position in bbox: got %v", got)
 	}
 }
+
+func TestClustersAtZoom(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	var incs []geo.Incident
+	// 30 near Ben Guerdane, 20 near Sabratha, one alone in Tunis.
+	for i := range 30 {
+		incs = append(incs, incidentAt(fmt.Sprint("bg ", i), orb.Point{11.2 + float64(i)*0.001, 33.1}, "2016-03-02"))
+	}
+	for i := range 20 {
+		incs = append(incs, incidentAt(fmt.Sprint("sab ", i), orb.Point{12.48 + float64(i)*0.001, 32.79}, "2016-02-19"))
+	}
+	incs = append(incs, incidentAt("tunis", orb.Point{10.17, 36.82}, "2015-11-24"))
+	if _, _, err := db.ImportIncidents(ctx, incs); err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.Clusters(ctx, geo.Filter{}, 6, 64, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var counts []int
+	for _, cl := range c.Clusters {
+		counts = append(counts, cl.Count)
+	}
+	if c.NumberMatched != 51 || !slices.Equal(counts, []int{30, 20}) || len(c.Singles) != 1 || c.Singles[0].Title != "tunis" {
+		t.Errorf("zoom 6: got %d matched, clusters %v, %d singles; want 51, [30 20], tunis alone", c.NumberMatched, counts, len(c.Singles))
+	}
+	if b := c.Clusters[0].Bound; b.Min[0] != 11.2 || b.Max[0] < 11.228 {
+		t.Errorf("got cluster bound %v, want the members' box", b)
+	}
+	// Few enough to send whole: no clusters at all.
+	c, _ = db.Clusters(ctx, geo.Filter{}, 6, 64, 100)
+	if len(c.Clusters) != 0 || len(c.Singles) != 51 {
+		t.Errorf("under the limit: got %d clusters and %d singles, want every incident whole", len(c.Clusters), len(c.Singles))
+	}
+	// Deep enough, the Ben Guerdane group splits.
+	c, _ = db.Clusters(ctx, geo.Filter{}, 16, 64, 10)
+	if len(c.Clusters) < 3 {
+		t.Errorf("zoom 16: got %d clusters, want the groups split up", len(c.Clusters))
+	}
+	st, err := db.Stats(ctx, geo.Filter{EventTypes: []string{"Riots"}})
+	if err != nil || st.ByEventType["Battles"] != 51 || len(st.Spans) != 3 {
+		t.Errorf("stats: got %+v (%v), want 51 battles whatever the type filter, and 3 date spans", st, err)
+	}
+}

@@ -1,0 +1,180 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/borderwatch/borderwatch/geo"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+)
+
+// mercator returns p in Web Mercator units: x and y in [0, 1), y down.
+func mercator(p orb.Point) (float64, float64) {
+	lat := math.Max(-85.05112878, math.Min(85.05112878, p[1]))
+	x := (p[0] + 180) / 360
+	s := math.Sin(lat * math.Pi / 180)
+	y := 0.5 - math.Log((1+s)/(1-s))/(4*math.Pi)
+	return x, y
+}
+
+// fillClusterPoints sets px, py, mx, my where a row lacks them (rows written
+// before migration 004).
+func (db *DB) fillClusterPoints(ctx context.Context) error {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT id, geom FROM incidents WHERE mx IS NULL`)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		id int64
+		g  orb.Geometry
+	}
+	var todo []row
+	for rows.Next() {
+		var r row
+		var b []byte
+		if err := rows.Scan(&r.id, &b); err != nil {
+			rows.Close()
+			return err
+		}
+		if r.g, err = wkb.Unmarshal(b); err != nil {
+			rows.Close()
+			return fmt.Errorf("incident %d: %w", r.id, err)
+		}
+		todo = append(todo, r)
+	}
+	rows.Close()
+	for _, r := range todo {
+		p := geo.RepresentativePoint(r.g)
+		mx, my := mercator(p)
+		if _, err := tx.ExecContext(ctx, `UPDATE incidents SET px = ?, py = ?, mx = ?, my = ? WHERE id = ?`, p[0], p[1], mx, my, r.id); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// Clusters groups the incidents f selects (ignoring its limit) into cells of
+// cellPx screen pixels at zoom. A cell with one incident returns it whole;
+// a cell with more returns a cluster. If no more than maxSingles incidents
+// match, every one is returned whole.
+func (db *DB) Clusters(ctx context.Context, f geo.Filter, zoom float64, cellPx float64, maxSingles int) (geo.Clusters, error) {
+	var out geo.Clusters
+	if !f.AsOf.IsZero() {
+		return out, geo.Errorf(geo.EInvalid, "clusters of a pinned view (as_of) are not available; use items")
+	}
+	f.Limit, f.Offset = 0, 0
+	where, args := whereClause(f, true)
+	tx, err := db.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return out, fmt.Errorf("clusters: %w", err)
+	}
+	defer tx.Rollback()
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM incidents i`+where, args...).Scan(&out.NumberMatched); err != nil {
+		return out, fmt.Errorf("clusters: %w", err)
+	}
+	if out.NumberMatched <= maxSingles {
+		err = eachIncident(ctx, tx, `SELECT `+incidentColumns+` FROM incidents i`+where+` ORDER BY i.event_date, i.id`, args,
+			func(inc geo.Incident) error { out.Singles = append(out.Singles, inc); return nil })
+		return out, err
+	}
+	n := math.Exp2(zoom) * 256 / cellPx
+	rows, err := tx.QueryContext(ctx, `SELECT CAST(i.mx * ? AS INTEGER) AS cx, CAST(i.my * ? AS INTEGER) AS cy,
+		count(*), min(i.px), min(i.py), max(i.px), max(i.py), avg(i.px), avg(i.py), min(i.id)
+		FROM incidents i`+where+` GROUP BY cx, cy`, append([]any{n, n}, args...)...)
+	if err != nil {
+		return out, fmt.Errorf("clusters: %w", err)
+	}
+	var singles []any
+	for rows.Next() {
+		var c geo.Cluster
+		var cx, cy, id int64
+		if err := rows.Scan(&cx, &cy, &c.Count, &c.Bound.Min[0], &c.Bound.Min[1], &c.Bound.Max[0], &c.Bound.Max[1],
+			&c.Center[0], &c.Center[1], &id); err != nil {
+			rows.Close()
+			return out, fmt.Errorf("clusters: %w", err)
+		}
+		if c.Count == 1 {
+			singles = append(singles, id)
+			continue
+		}
+		out.Clusters = append(out.Clusters, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return out, fmt.Errorf("clusters: %w", err)
+	}
+	for start := 0; start < len(singles); start += 500 {
+		batch := singles[start:min(start+500, len(singles))]
+		q := `SELECT ` + incidentColumns + ` FROM incidents i WHERE i.id IN (?` + repeat(len(batch)-1) + `)`
+		err := eachIncident(ctx, tx, q, batch, func(inc geo.Incident) error { out.Singles = append(out.Singles, inc); return nil })
+		if err != nil {
+			return out, err
+		}
+	}
+	sort.Slice(out.Clusters, func(i, j int) bool { return out.Clusters[i].Count > out.Clusters[j].Count })
+	return out, nil
+}
+
+func repeat(n int) string {
+	b := make([]byte, 0, 3*n)
+	for range n {
+		b = append(b, ", ?"...)
+	}
+	return string(b)
+}
+
+// Stats counts the incidents f selects by event type (leaving f's own event
+// types out, so a filter panel can show what each choice would give) and
+// over time (leaving f's dates out, so a timeline shows the whole span).
+func (db *DB) Stats(ctx context.Context, f geo.Filter) (geo.Stats, error) {
+	st := geo.Stats{ByEventType: map[string]int{}}
+	f.Limit, f.Offset = 0, 0
+	all := f
+	all.EventTypes = nil
+	where, args := whereClause(all, true)
+	rows, err := db.reader.QueryContext(ctx, `SELECT i.event_type, count(*)`+fromClause(all)+where+` GROUP BY i.event_type`, args...)
+	if err != nil {
+		return st, fmt.Errorf("stats: %w", err)
+	}
+	for rows.Next() {
+		var t string
+		var n int
+		if err := rows.Scan(&t, &n); err != nil {
+			rows.Close()
+			return st, fmt.Errorf("stats: %w", err)
+		}
+		st.ByEventType[t] = n
+	}
+	rows.Close()
+
+	undated := f
+	undated.From, undated.To = time.Time{}, time.Time{}
+	where, args = whereClause(undated, true)
+	rows, err = db.reader.QueryContext(ctx, `SELECT i.date_first, i.date_last, count(*)`+fromClause(undated)+where+
+		` GROUP BY i.date_first, i.date_last`, args...)
+	if err != nil {
+		return st, fmt.Errorf("stats: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var first, last string
+		var n int
+		if err := rows.Scan(&first, &last, &n); err != nil {
+			return st, fmt.Errorf("stats: %w", err)
+		}
+		a, _ := time.Parse(geo.DateLayout, first)
+		b, _ := time.Parse(geo.DateLayout, last)
+		st.Spans = append(st.Spans, geo.DateSpan{First: a, Last: b, Count: n})
+	}
+	return st, rows.Err()
+}
