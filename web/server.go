@@ -180,6 +180,8 @@ func (s *Server) routes() *echo.Echo {
 	data.GET("/openapi", s.handleOpenAPI)
 	data.GET("/collections", s.handleCollections)
 	data.GET("/collections/:collection", s.handleCollection)
+	data.GET("/collections/incidents/clusters", s.handleClusters)
+	data.GET("/collections/incidents/stats", s.handleStats)
 	data.GET("/collections/:collection/items", s.handleItems)
 	data.GET("/collections/:collection/items/:id", s.handleItem)
 	data.GET("/export/:file", s.handleExport)
