@@ -29,8 +29,10 @@ type DateSpan struct {
 
 // Stats summarises a selection for a filter panel and a timeline.
 type Stats struct {
-	ByEventType map[string]int
-	Spans       []DateSpan
+	NumberMatched int
+	Bound         *orb.Bound // of the matches' marker points; nil when none (or pinned)
+	ByEventType   map[string]int
+	Spans         []DateSpan
 }
 
 // Bin is one bar of a histogram: Exact incidents known to have happened in

@@ -21,6 +21,7 @@ type Filter struct {
 	MinFatalities *int       // at least this many known fatalities
 	NearBarrierKm *float64   // within this many km of the barrier
 	AsOf          time.Time  // the incidents as they stood then; zero: now
+	Newest        bool       // newest first; oldest first by default
 	Limit         int        // 0: MaxLimit
 	Offset        int
 }

@@ -139,6 +139,17 @@ func repeat(n int) string {
 func (db *DB) Stats(ctx context.Context, f geo.Filter) (geo.Stats, error) {
 	st := geo.Stats{ByEventType: map[string]int{}}
 	f.Limit, f.Offset = 0, 0
+	if f.AsOf.IsZero() {
+		where, args := whereClause(f, true)
+		var minX, minY, maxX, maxY sql.NullFloat64
+		if err := db.reader.QueryRowContext(ctx, `SELECT count(*), min(i.px), min(i.py), max(i.px), max(i.py) FROM incidents i`+where, args...).
+			Scan(&st.NumberMatched, &minX, &minY, &maxX, &maxY); err != nil {
+			return st, fmt.Errorf("stats: %w", err)
+		}
+		if st.NumberMatched > 0 {
+			st.Bound = &orb.Bound{Min: orb.Point{minX.Float64, minY.Float64}, Max: orb.Point{maxX.Float64, maxY.Float64}}
+		}
+	}
 	all := f
 	all.EventTypes = nil
 	where, args := whereClause(all, true)

@@ -49,7 +49,7 @@ func (db *DB) Incidents(ctx context.Context, f geo.Filter) (geo.Page, error) {
 	}
 	page.Incidents = []geo.Incident{}
 	err = eachIncident(ctx, tx, `SELECT `+incidentColumns+from+where+
-		` ORDER BY i.event_date, i.id LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset),
+		order(f)+` LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset),
 		func(inc geo.Incident) error {
 			page.Incidents = append(page.Incidents, inc)
 			return nil
@@ -71,7 +71,7 @@ func (db *DB) EachIncident(ctx context.Context, f geo.Filter, fn func(geo.Incide
 		args = append(args, limit, max(f.Offset, 0))
 	}
 	return eachIncident(ctx, db.reader, `SELECT `+incidentColumns+fromClause(f)+where+
-		` ORDER BY i.event_date, i.id`+page, args, fn)
+		order(f)+page, args, fn)
 }
 
 // IncidentsNear returns up to limit incidents within km of p, nearest first,
@@ -302,6 +302,13 @@ func (db *DB) putIncident(ctx context.Context, tx *sql.Tx, inc *geo.Incident, li
 		return false, err
 	}
 	return created, nil
+}
+
+func order(f geo.Filter) string {
+	if f.Newest {
+		return ` ORDER BY i.event_date DESC, i.id DESC`
+	}
+	return ` ORDER BY i.event_date, i.id`
 }
 
 // fromClause names the table f reads as i: the incidents as they are, or,

@@ -94,5 +94,10 @@ func (s *Server) handleStats(c echo.Context) error {
 	for i, b := range bins {
 		out[i] = binJSON{b.Start.Format(geo.DateLayout), b.End.AddDate(0, 0, -1).Format(geo.DateLayout), b.Exact, math.Round(b.Spread*1000) / 1000}
 	}
-	return s.writeJSON(c, mediaJSON, map[string]any{"byEventType": st.ByEventType, "unit": unit, "bins": out})
+	var bbox []float64
+	if st.Bound != nil {
+		bbox = []float64{round6(st.Bound.Min[0]), round6(st.Bound.Min[1]), round6(st.Bound.Max[0]), round6(st.Bound.Max[1])}
+	}
+	return s.writeJSON(c, mediaJSON, map[string]any{"numberMatched": st.NumberMatched, "bbox": bbox,
+		"byEventType": st.ByEventType, "unit": unit, "bins": out})
 }

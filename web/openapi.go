@@ -34,6 +34,8 @@ func paramDocs() []views.Param {
 			Schema: obj{"type": "integer", "minimum": 0}},
 		{Name: "near_barrier_km", Doc: "Incidents: within this many km of the border barrier.", Incidents: true,
 			Schema: obj{"type": "number", "minimum": 0}},
+		{Name: "sortby", Doc: "Incidents: event_date (oldest first, the default) or -event_date (newest first).", Incidents: true,
+			Schema: obj{"type": "string", "enum": []string{"event_date", "-event_date"}}},
 		{Name: "as_of", Doc: "Incidents as they stood at this RFC 3339 time, before any later edit or deletion: a frozen view.", Incidents: true,
 			Schema: obj{"type": "string", "format": "date-time"}},
 	}

@@ -18,7 +18,7 @@ import (
 // document, downloads and the map all mean the same by them.
 var (
 	commonParams   = []string{"bbox", "limit", "offset", "f"}
-	incidentParams = []string{"datetime", "event_type", "sub_event_type", "actor", "country", "q", "min_fatalities", "near_barrier_km", "as_of"}
+	incidentParams = []string{"datetime", "event_type", "sub_event_type", "actor", "country", "q", "min_fatalities", "near_barrier_km", "as_of", "sortby"}
 	// viewParams are the map's own state in its URL, beside the filters.
 	viewParams = []string{"view", "layers", "incident", "title", "caption"}
 )
@@ -114,6 +114,13 @@ func parseFilter(q url.Values, incidents bool, extra ...string) (geo.Filter, err
 			add("near_barrier_km", "must be a distance in km of at least 0, got "+strconv.Quote(v))
 		}
 		f.NearBarrierKm = &km
+	}
+	switch v := q.Get("sortby"); v {
+	case "", "event_date", "+event_date":
+	case "-event_date":
+		f.Newest = true
+	default:
+		add("sortby", "must be event_date or -event_date, got "+strconv.Quote(v))
 	}
 	if v := q.Get("as_of"); v != "" {
 		t, err := time.Parse(time.RFC3339Nano, v)

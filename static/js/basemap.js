@@ -129,7 +129,7 @@ const LayerControl = L.Control.extend({
 // Options: extraLayers to add (toggleable), view ({lat, lon, zoom}) to
 // start from instead of framing the data, visible (a Set of layer ids, or
 // null for the defaults), and onToggle, called when a person toggles a layer.
-export async function createMap(container, cfg, { extraLayers = [], view = null, visible = null, onToggle = () => {} } = {}) {
+export async function createMap(container, cfg, { extraLayers = [], view = null, visible = null, onToggle = () => {}, frame: dataFrame = null } = {}) {
   const map = L.map(container, { attributionControl: false, zoomSnap: 0.5, preferCanvas: false });
   map.setView([33.5, 10.5], 6);
   const attribution = new AttributionControl().addTo(map);
@@ -162,6 +162,7 @@ export async function createMap(container, cfg, { extraLayers = [], view = null,
   } else {
     // The view that frames the data: incidents and the border's context.
     const frame = L.latLngBounds([]);
+    if (dataFrame && dataFrame.isValid()) frame.extend(dataFrame);
     for (const e of entries) if (e.kind && e.kind !== 'basemap' && e.kind !== 'places' && e.layer.getBounds && map.hasLayer(e.layer)) {
       const b = e.layer.getBounds();
       if (b.isValid()) frame.extend(b);
@@ -170,6 +171,7 @@ export async function createMap(container, cfg, { extraLayers = [], view = null,
   }
   return {
     map,
+    collections: Object.fromEntries(cfg.layers.map((info, i) => [info.id, { info, fc: collections[i] }])),
     layers: Object.fromEntries(entries.map((e) => [e.id, e.layer])),
     // visibleIds lists the layers on the map; setVisible shows exactly ids
     // (null: every layer, as at the start).

@@ -30,7 +30,9 @@ type LayerInfo struct {
 	Attribution string `json:"attribution"`
 }
 
-// MapPage is the full-window incident map.
+// MapPage is the analyst's map: filters and the list of incidents in view
+// beside the map, the timeline under it. The panel and timeline are built
+// by the script, which needs the data anyway.
 func MapPage(cfg MapConfig, count int, v ViewState) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
@@ -68,20 +70,20 @@ func MapPage(cfg MapConfig, count int, v ViewState) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, " <main class=\"map-page\"><h1 class=\"visually-hidden\">Border and security incidents: ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, " <main class=\"map-page analyst\"><h1 class=\"visually-hidden\">Border and security incidents: ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var3 string
 			templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(count)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/views/map.templ`, Line: 30, Col: 69}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/views/map.templ`, Line: 32, Col: 69}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, " on the map</h1><div id=\"map\" data-testid=\"map\" role=\"region\" aria-label=\"Map of incidents\"></div><noscript><p class=\"page\">The map needs JavaScript. The data is at <a href=\"/collections/incidents/items\">/collections/incidents/items</a>.</p></noscript>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, " match</h1><button type=\"button\" class=\"panel-toggle\" aria-controls=\"panel\" aria-expanded=\"false\" data-testid=\"panel-toggle\">Filters and list</button><aside id=\"panel\" class=\"panel\" aria-label=\"Filters and incidents in view\" data-testid=\"panel\"></aside><div class=\"map-column\"><div id=\"map\" data-testid=\"map\" role=\"region\" aria-label=\"Map of incidents\"></div><section id=\"timeline\" class=\"timeline\" aria-label=\"Timeline\" data-testid=\"timeline\"></section></div><noscript><p class=\"page\">The map needs JavaScript. The data is at <a href=\"/collections/incidents/items\">/collections/incidents/items</a>.</p></noscript>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -1,0 +1,130 @@
+// The filter panel and the list of incidents in view. The panel edits the
+// same filter parameters the API takes, so the map, the list, the download
+// and the URL always agree; the list follows the map.
+import { el } from './dom.js';
+import { dateLabel, typeClass } from './incidents.js';
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+function labelled(id, label, input) {
+  return el('div', { class: 'panel-field' }, el('label', { for: id }, label), input);
+}
+
+// datetimeParts splits the datetime filter into its two dates.
+export function datetimeParts(v) {
+  if (!v) return ['', ''];
+  const [a, b] = v.includes('/') ? v.split('/') : [v, v];
+  const day = (s) => (s && s !== '..' ? s.slice(0, 10) : '');
+  return [day(a), day(b)];
+}
+
+export function datetimeValue(from, to) {
+  if (!from && !to) return '';
+  return `${from || '..'}/${to || '..'}`;
+}
+
+// Panel builds the form into container. onChange receives the new filters.
+export class Panel {
+  constructor(container, cfg, onChange) {
+    this.cfg = cfg;
+    this.onChange = onChange;
+    this.typeBoxes = new Map();
+    this.countEls = new Map();
+    const types = el('fieldset', { class: 'panel-types' }, el('legend', {}, 'Event type'),
+      cfg.eventTypes.map((t, i) => {
+        const id = `filter-type-${i}`;
+        const box = el('input', { type: 'checkbox', id, value: t, 'data-testid': `filter-type-${i}` });
+        const count = el('span', { class: 'count' }, '');
+        this.typeBoxes.set(t, box);
+        this.countEls.set(t, count);
+        return el('div', { class: 'panel-check' }, box,
+          el('label', { for: id }, el('span', { class: `swatch ${typeClass(cfg.eventTypes, t)}`, 'aria-hidden': 'true' }), ` ${t} `, count));
+      }));
+    this.q = el('input', { id: 'filter-q', type: 'search', 'data-testid': 'filter-q', placeholder: 'title, summary, actors, place' });
+    this.actor = el('input', { id: 'filter-actor', type: 'search', 'data-testid': 'filter-actor' });
+    this.country = el('input', { id: 'filter-country', type: 'text', 'data-testid': 'filter-country', placeholder: 'TN, LY', pattern: '^\\s*[A-Za-z]{2}(\\s*,\\s*[A-Za-z]{2})*\\s*$' });
+    this.minFatalities = el('input', { id: 'filter-min-fatalities', type: 'number', min: '0', step: '1', 'data-testid': 'filter-min-fatalities' });
+    this.nearBarrier = el('input', { id: 'filter-near-barrier', type: 'number', min: '0', step: '1', 'data-testid': 'filter-near-barrier' });
+    this.from = el('input', { id: 'filter-from', type: 'date', 'data-testid': 'filter-from' });
+    this.to = el('input', { id: 'filter-to', type: 'date', 'data-testid': 'filter-to' });
+    this.matched = el('p', { class: 'panel-matched', role: 'status', 'aria-live': 'polite', 'data-testid': 'match-count' }, '');
+    const reset = el('button', { type: 'button', class: 'panel-reset', 'data-testid': 'filter-reset' }, 'Clear filters');
+    reset.addEventListener('click', () => this.onChange(new URLSearchParams()));
+    const form = el('form', { class: 'panel-form', 'aria-label': 'Filters' },
+      el('h2', {}, 'Filters'), this.matched, types,
+      labelled('filter-q', 'Text', this.q),
+      labelled('filter-actor', 'Actor', this.actor),
+      labelled('filter-country', 'Countries (ISO codes)', this.country),
+      labelled('filter-min-fatalities', 'At least this many fatalities', this.minFatalities),
+      labelled('filter-near-barrier', 'Within km of the barrier', this.nearBarrier),
+      el('div', { class: 'panel-dates' }, labelled('filter-from', 'From', this.from), labelled('filter-to', 'To', this.to)),
+      reset);
+    form.addEventListener('submit', (e) => { e.preventDefault(); this.emit(); });
+    form.addEventListener('change', () => this.emit());
+    let timer = null;
+    for (const input of [this.q, this.actor]) {
+      input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(() => this.emit(), 400); });
+    }
+    this.sort = el('button', { type: 'button', class: 'list-sort', 'data-testid': 'list-sort', 'aria-label': 'Sort by date, newest first' }, 'Newest first');
+    this.listHead = el('p', { class: 'list-head', 'data-testid': 'list-count' }, '');
+    this.list = el('ol', { class: 'incident-list', 'data-testid': 'incident-list' });
+    container.replaceChildren(form, el('section', { class: 'panel-list', 'aria-label': 'Incidents in view' },
+      el('div', { class: 'list-bar' }, el('h2', {}, 'In view'), this.sort), this.listHead, this.list));
+  }
+
+  // show puts filters into the form (for loads and back/forward).
+  show(filters) {
+    const types = (filters.get('event_type') || '').split(',').filter(Boolean);
+    for (const [t, box] of this.typeBoxes) box.checked = types.includes(t);
+    this.q.value = filters.get('q') || '';
+    this.actor.value = filters.get('actor') || '';
+    this.country.value = filters.get('country') || '';
+    this.minFatalities.value = filters.get('min_fatalities') || '';
+    this.nearBarrier.value = filters.get('near_barrier_km') || '';
+    [this.from.value, this.to.value] = datetimeParts(filters.get('datetime'));
+  }
+
+  // emit reads the form into filters, keeping parameters it does not edit.
+  emit() {
+    if (!this.country.checkValidity()) return;
+    const f = new URLSearchParams(this.current || '');
+    const set = (k, v) => { if (v) f.set(k, v); else f.delete(k); };
+    set('event_type', [...this.typeBoxes].filter(([, b]) => b.checked).map(([t]) => t).join(','));
+    set('q', this.q.value.trim());
+    set('actor', this.actor.value.trim());
+    set('country', this.country.value.replace(/\s+/g, '').toUpperCase());
+    set('min_fatalities', this.minFatalities.value);
+    set('near_barrier_km', this.nearBarrier.value);
+    set('datetime', datetimeValue(this.from.value, this.to.value));
+    this.onChange(f);
+  }
+
+  setCounts(stats, matched) {
+    for (const [t, span] of this.countEls) span.textContent = `(${stats.byEventType[t] || 0})`;
+    this.matched.textContent = `${matched} incident${matched === 1 ? '' : 's'} match`;
+    this.matched.dataset.count = String(matched);
+  }
+
+  // setList shows the incidents in view; hooks link rows to markers.
+  setList(fc, { onHover, onOpen, newest }) {
+    this.sort.textContent = newest ? 'Oldest first' : 'Newest first';
+    this.sort.setAttribute('aria-label', newest ? 'Sort by date, oldest first' : 'Sort by date, newest first');
+    const shown = fc.features.length;
+    this.listHead.textContent = shown < fc.numberMatched ? `${fc.numberMatched} in view; the first ${shown} by date` : `${fc.numberMatched} in view`;
+    this.listHead.dataset.count = String(fc.numberMatched);
+    this.list.replaceChildren(...fc.features.map((f) => {
+      const button = el('button', { type: 'button', class: 'list-item', 'data-id': String(f.id) },
+        el('span', { class: `swatch ${typeClass(this.cfg.eventTypes, f.properties.event_type)}`, 'aria-hidden': 'true' }),
+        el('span', { class: 'list-title' }, f.properties.title),
+        el('span', { class: 'list-meta' }, `${dateLabel(f.properties)} · ${f.properties.location}`));
+      button.addEventListener('mouseenter', () => onHover(f.id, true));
+      button.addEventListener('mouseleave', () => onHover(f.id, false));
+      button.addEventListener('focus', () => onHover(f.id, true));
+      button.addEventListener('blur', () => onHover(f.id, false));
+      button.addEventListener('click', () => onOpen(f));
+      return el('li', {}, button);
+    }));
+  }
+}
+
+export { SVG };
