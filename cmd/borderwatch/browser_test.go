@@ -62,6 +62,15 @@ func newBrowser(t *testing.T, width, height int) *browser {
 	ctx, cancelTab := chromedp.NewContext(actx)
 	t.Cleanup(func() { cancelTab(); cancelAlloc() })
 	b := &browser{ctx: ctx}
+	defer func() {
+		// A window has a minimum width; the viewport is set exactly, and
+		// phone sizes get touch as well.
+		opts := []chromedp.EmulateViewportOption{}
+		if width <= 480 {
+			opts = append(opts, chromedp.EmulateTouch, chromedp.EmulatePortrait)
+		}
+		b.do(t, chromedp.EmulateViewport(int64(width), int64(height), opts...))
+	}()
 	// Console starts the browser and subscribes before any page loads.
 	messages := chromedp.Console(ctx)
 	go func() {

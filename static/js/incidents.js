@@ -42,6 +42,9 @@ export function incidentPopup(f) {
     ['Injuries', count(p.injuries)],
     ['Place', `${place(p)} · placed ${GEO_PRECISION[p.geo_precision] || '?'}`],
   ];
+  const km = (v) => (v === null || v === undefined ? null : `${Number(v).toLocaleString('en-GB', { maximumFractionDigits: 1 })} km`);
+  if (km(p.border_km)) rows.push(['To the border', km(p.border_km)]);
+  if (km(p.barrier_km)) rows.push(['To the barrier', km(p.barrier_km)]);
   return el('div', { class: 'popup incident-popup', 'data-testid': 'incident-popup' },
     el('h2', { class: 'popup-title' }, p.title),
     (p.disagreements || []).length > 0 && el('div', { class: 'disagreement', role: 'note' },

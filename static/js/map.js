@@ -148,6 +148,13 @@ async function main() {
     setFilters(f);
   }) : null;
 
+  // Popups fit the map they open on, however small: long ones scroll.
+  const popupOptions = {
+    get maxWidth() { return Math.min(360, map.getSize().x - 60); },
+    autoPanPadding: [12, 12],
+    get maxHeight() { return Math.max(140, map.getSize().y - 60); },
+  };
+
   // --- drawing incidents
   const addIncident = (f) => {
     const id = String(f.id);
@@ -158,7 +165,7 @@ async function main() {
       icon: L.divIcon({ className: `incident-marker ${typeClass(cfg.eventTypes, p.event_type)} precision-${p.geo_precision}`, iconSize: [16, 16] }),
       title: p.title, alt: p.title, keyboard: true, riseOnHover: true,
     });
-    marker.bindPopup(() => incidentPopup(f), { maxWidth: 360, autoPanPadding: [20, 20] });
+    marker.bindPopup(() => incidentPopup(f), popupOptions);
     marker.on('add', () => { marker.getElement().dataset.id = id; });
     marker.incidentId = id;
     const extras = [];
@@ -234,7 +241,7 @@ async function main() {
           entry.marker.openPopup();
         } else { // inside a cluster: show it where it is
           const [lon, lat] = markerPoint(f.geometry);
-          L.popup({ maxWidth: 360 }).setLatLng([lat, lon]).setContent(incidentPopup(f)).openOn(map);
+          L.popup(popupOptions).setLatLng([lat, lon]).setContent(incidentPopup(f)).openOn(map);
         }
       },
     });
@@ -293,7 +300,7 @@ async function main() {
     try { // not drawn whole at this zoom: open it where it is
       const f = await fetchJSON(`/collections/incidents/items/${encodeURIComponent(id)}`);
       const [lon, lat] = markerPoint(f.geometry);
-      L.popup({ maxWidth: 360 }).setLatLng([lat, lon]).setContent(incidentPopup(f)).openOn(map);
+      L.popup(popupOptions).setLatLng([lat, lon]).setContent(incidentPopup(f)).openOn(map);
     } catch (_) { /* a deleted incident: nothing to open */ }
   };
 
