@@ -349,6 +349,7 @@ async function main() {
     }
   });
 
+  window.borderwatchReadyAt = performance.now(); // navigation to markers drawn, in ms
   document.body.dataset.ready = 'true'; // for tests and embedders: markers are drawn
   if (cfg.embed && window.parent !== window) {
     // Tell the page around the iframe that the map is drawn, and what it holds.
