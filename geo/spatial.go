@@ -10,9 +10,6 @@ import (
 // EarthRadiusKm is the mean Earth radius used by every distance here.
 const EarthRadiusKm = orb.EarthRadius / 1000
 
-// Bound returns the bounding box of g.
-func Bound(g orb.Geometry) orb.Bound { return g.Bound() }
-
 // LengthKm is the haversine length of g's lines in kilometres (0 for points).
 func LengthKm(g orb.Geometry) float64 { return orbgeo.LengthHaversine(g) / 1000 }
 

@@ -38,6 +38,9 @@ func TestLengthKm(t *testing.T) {
 	if math.Abs(got-30.8) > 0.5 {
 		t.Errorf("got %.2f km, want about 30.8 km", got)
 	}
+	if got := geo.DistanceKm(orb.Point{11.55, 33.15}, orb.Point{11.21965, 33.13783}); math.Abs(got-30.8) > 0.5 {
+		t.Errorf("DistanceKm: got %.2f km, want about 30.8 km", got)
+	}
 	if got := geo.LengthKm(orb.Point{1, 1}); got != 0 {
 		t.Errorf("point: got %v, want 0", got)
 	}

@@ -48,9 +48,6 @@ func (fw *FeatureWriter) Write(inc Incident) error {
 	return err
 }
 
-// Count is how many incidents were written.
-func (fw *FeatureWriter) Count() int { return fw.n }
-
 // Close ends the document and flushes it.
 func (fw *FeatureWriter) Close() error {
 	if fw.closed {

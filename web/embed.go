@@ -44,17 +44,12 @@ func (s *Server) viewState(c echo.Context, f geo.Filter) views.ViewState {
 
 // handleEmbed is the map without the site's chrome, for iframes.
 func (s *Server) handleEmbed(c echo.Context) error {
-	f, err := parseFilter(c.QueryParams(), true, viewParams...)
-	if err != nil {
-		return err
-	}
-	cfg, err := s.mapConfig(c)
+	_, cfg, view, err := s.mapView(c)
 	if err != nil {
 		return err
 	}
 	cfg.Embed = true
-	s.withOEmbed(c)
-	return s.render(c, http.StatusOK, views.EmbedPage(cfg, s.viewState(c, f)))
+	return s.render(c, http.StatusOK, views.EmbedPage(cfg, view))
 }
 
 // withOEmbed lets the page advertise its oEmbed endpoint.

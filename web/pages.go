@@ -32,23 +32,32 @@ func (s *Server) mapConfig(c echo.Context) (views.MapConfig, error) {
 	return cfg, nil
 }
 
-func (s *Server) handleMap(c echo.Context) error {
-	// The map takes the items' filters; bad ones get a page that says so.
+// mapView reads what the map and embed pages share: their filters (the
+// items', so bad ones get a page that says so), the map's configuration and
+// the view state around it; and lets the page advertise oEmbed.
+func (s *Server) mapView(c echo.Context) (geo.Filter, views.MapConfig, views.ViewState, error) {
 	f, err := parseFilter(c.QueryParams(), true, viewParams...)
 	if err != nil {
-		return err
+		return f, views.MapConfig{}, views.ViewState{}, err
 	}
 	cfg, err := s.mapConfig(c)
 	if err != nil {
+		return f, cfg, views.ViewState{}, err
+	}
+	s.withOEmbed(c)
+	return f, cfg, s.viewState(c, f), nil
+}
+
+func (s *Server) handleMap(c echo.Context) error {
+	f, cfg, view, err := s.mapView(c)
+	if err != nil {
 		return err
 	}
-	view := s.viewState(c, f)
 	f.Limit = 1
 	page, err := s.cfg.Store.Incidents(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
-	s.withOEmbed(c)
 	return s.render(c, http.StatusOK, views.MapPage(cfg, page.NumberMatched, view))
 }
 
