@@ -79,14 +79,7 @@ func (db *DB) Clusters(ctx context.Context, f geo.Filter, zoom float64, cellPx f
 		return out, fmt.Errorf("clusters: %w", err)
 	}
 	defer tx.Rollback()
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM incidents i`+where, args...).Scan(&out.NumberMatched); err != nil {
-		return out, fmt.Errorf("clusters: %w", err)
-	}
-	if out.NumberMatched <= maxSingles {
-		err = eachIncident(ctx, tx, `SELECT `+incidentColumns+` FROM incidents i`+where+` ORDER BY i.event_date, i.id`, args,
-			func(inc geo.Incident) error { out.Singles = append(out.Singles, inc); return nil })
-		return out, err
-	}
+	// One pass groups the matches; only when few match are they read whole.
 	n := math.Exp2(zoom) * 256 / cellPx
 	rows, err := tx.QueryContext(ctx, `SELECT CAST(i.mx * ? AS INTEGER) AS cx, CAST(i.my * ? AS INTEGER) AS cy,
 		count(*), min(i.px), min(i.py), max(i.px), max(i.py), avg(i.px), avg(i.py), min(i.id)
@@ -103,6 +96,7 @@ func (db *DB) Clusters(ctx context.Context, f geo.Filter, zoom float64, cellPx f
 			rows.Close()
 			return out, fmt.Errorf("clusters: %w", err)
 		}
+		out.NumberMatched += c.Count
 		if c.Count == 1 {
 			singles = append(singles, id)
 			continue
@@ -112,6 +106,12 @@ func (db *DB) Clusters(ctx context.Context, f geo.Filter, zoom float64, cellPx f
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return out, fmt.Errorf("clusters: %w", err)
+	}
+	if out.NumberMatched <= maxSingles {
+		out.Clusters = nil
+		err = eachIncident(ctx, tx, `SELECT `+incidentColumns+` FROM incidents i`+where+` ORDER BY i.event_date, i.id`, args,
+			func(inc geo.Incident) error { out.Singles = append(out.Singles, inc); return nil })
+		return out, err
 	}
 	for start := 0; start < len(singles); start += 500 {
 		batch := singles[start:min(start+500, len(singles))]
