@@ -65,9 +65,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if status >= 500 {
 		s.log.Error("internal error", "uri", c.Request().RequestURI, "err", err)
 	}
-	// Validators describe the data, not this error.
+	// Validators and caching describe the data, not this error.
 	c.Response().Header().Del("ETag")
 	c.Response().Header().Del("Last-Modified")
+	c.Response().Header().Set("Cache-Control", "no-store")
 	if wantsJSON(c.Request()) && c.Request().URL.Query().Get("f") != "html" {
 		p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail,
 			Instance: c.Request().URL.RequestURI(), Errors: problems}

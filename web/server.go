@@ -174,24 +174,29 @@ func (s *Server) routes() *echo.Echo {
 		MaxAge:        86400,
 	}))
 
+	// Every resource answers HEAD as it answers GET (Go drops the body).
 	data := e.Group("", s.conditional)
-	data.GET("/", s.handleLanding)
-	data.GET("/conformance", s.handleConformance)
-	data.GET("/openapi", s.handleOpenAPI)
-	data.GET("/collections", s.handleCollections)
-	data.GET("/collections/:collection", s.handleCollection)
-	data.GET("/collections/incidents/clusters", s.handleClusters)
-	data.GET("/collections/incidents/stats", s.handleStats)
-	data.GET("/collections/:collection/items", s.handleItems)
-	data.GET("/collections/:collection/items/:id", s.handleItem)
-	data.GET("/export/:file", s.handleExport)
-	data.GET("/embed", s.handleEmbed)
-	e.GET("/oembed", s.handleOEmbed)
-	e.GET("/incidents/:id", s.handleIncidentRedirect)
-	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
+	read := func(g *echo.Group, path string, h echo.HandlerFunc) {
+		g.Match([]string{http.MethodGet, http.MethodHead}, path, h)
+	}
+	read(data, "/", s.handleLanding)
+	read(data, "/conformance", s.handleConformance)
+	read(data, "/openapi", s.handleOpenAPI)
+	read(data, "/collections", s.handleCollections)
+	read(data, "/collections/:collection", s.handleCollection)
+	read(data, "/collections/incidents/clusters", s.handleClusters)
+	read(data, "/collections/incidents/stats", s.handleStats)
+	read(data, "/collections/:collection/items", s.handleItems)
+	read(data, "/collections/:collection/items/:id", s.handleItem)
+	read(data, "/export/:file", s.handleExport)
+	read(data, "/embed", s.handleEmbed)
+	plain := e.Group("")
+	read(plain, "/oembed", s.handleOEmbed)
+	read(plain, "/incidents/:id", s.handleIncidentRedirect)
+	read(plain, "/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 
 	assets := http.FileServerFS(static.FS)
-	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	read(plain, "/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/") || r.URL.Path == "" {
 			http.NotFound(w, r) // no directory listings
 			return

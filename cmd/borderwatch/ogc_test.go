@@ -379,3 +379,18 @@ func TestImportACLEDStyleCSV(t *testing.T) {
 	}
 	os.Remove(db)
 }
+
+func TestHEADAnswersLikeGET(t *testing.T) {
+	app := newTestApp(t, "none")
+	for _, path := range []string{"/", "/collections", "/collections/incidents/items", "/collections/incidents/items/1", "/export/incidents.csv", "/embed", "/static/css/app.css"} {
+		req, _ := http.NewRequest(http.MethodHead, app.URL+path, nil)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 200 || res.Header.Get("Content-Type") == "" {
+			t.Errorf("HEAD %s: got %d %q, want 200 with the GET's headers", path, res.StatusCode, res.Header.Get("Content-Type"))
+		}
+	}
+}
