@@ -10,7 +10,6 @@ import (
 
 	"github.com/borderwatch/borderwatch/geo"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
 )
 
 // mercator returns p in Web Mercator units: x and y in [0, 1), y down.
@@ -30,31 +29,12 @@ func (db *DB) fillClusterPoints(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT id, geom FROM incidents WHERE mx IS NULL`)
+	todo, err := incidentGeometries(ctx, tx, `mx IS NULL`)
 	if err != nil {
-		return err
+		return fmt.Errorf("fill cluster points: %w", err)
 	}
-	type row struct {
-		id int64
-		g  orb.Geometry
-	}
-	var todo []row
-	for rows.Next() {
-		var r row
-		var b []byte
-		if err := rows.Scan(&r.id, &b); err != nil {
-			rows.Close()
-			return err
-		}
-		if r.g, err = wkb.Unmarshal(b); err != nil {
-			rows.Close()
-			return fmt.Errorf("incident %d: %w", r.id, err)
-		}
-		todo = append(todo, r)
-	}
-	rows.Close()
 	for _, r := range todo {
-		p := geo.RepresentativePoint(r.g)
+		p := geo.RepresentativePoint(r.geom)
 		mx, my := mercator(p)
 		if _, err := tx.ExecContext(ctx, `UPDATE incidents SET px = ?, py = ?, mx = ?, my = ? WHERE id = ?`, p[0], p[1], mx, my, r.id); err != nil {
 			return err

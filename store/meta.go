@@ -119,42 +119,53 @@ func remeasure(ctx context.Context, tx *sql.Tx) error {
 	if err != nil {
 		return err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, geom FROM incidents`)
+	all, err := incidentGeometries(ctx, tx, "")
 	if err != nil {
 		return fmt.Errorf("remeasure: %w", err)
 	}
-	type row struct {
-		id              int64
-		border, barrier *float64
-	}
-	var all []row
-	for rows.Next() {
-		var r row
-		var b []byte
-		if err := rows.Scan(&r.id, &b); err != nil {
-			rows.Close()
-			return fmt.Errorf("remeasure: %w", err)
-		}
-		g, err := wkb.Unmarshal(b)
-		if err != nil {
-			rows.Close()
-			return fmt.Errorf("remeasure incident %d: %w", r.id, err)
-		}
-		r.border, r.barrier = lines.distances(g)
-		all = append(all, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("remeasure: %w", err)
-	}
 	for _, r := range all {
-		if _, err := tx.ExecContext(ctx, `UPDATE incidents SET border_km = ?, barrier_km = ? WHERE id = ?`, r.border, r.barrier, r.id); err != nil {
+		border, barrier := lines.distances(r.geom)
+		if _, err := tx.ExecContext(ctx, `UPDATE incidents SET border_km = ?, barrier_km = ? WHERE id = ?`, border, barrier, r.id); err != nil {
 			return fmt.Errorf("remeasure incident %d: %w", r.id, err)
 		}
 		// Distances are derived, not edited: the current version follows.
-		if _, err := tx.ExecContext(ctx, `UPDATE incident_versions SET border_km = ?, barrier_km = ? WHERE id = ? AND valid_to IS NULL`, r.border, r.barrier, r.id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE incident_versions SET border_km = ?, barrier_km = ? WHERE id = ? AND valid_to IS NULL`, border, barrier, r.id); err != nil {
 			return fmt.Errorf("remeasure incident %d: %w", r.id, err)
 		}
 	}
 	return nil
+}
+
+// idGeom is an incident's id and geometry.
+type idGeom struct {
+	id   int64
+	geom orb.Geometry
+}
+
+// incidentGeometries reads the id and geometry of the incidents where cond
+// holds ("" for all), whole, so the caller can update them in the same
+// transaction afterwards.
+func incidentGeometries(ctx context.Context, tx *sql.Tx, cond string) ([]idGeom, error) {
+	q := `SELECT id, geom FROM incidents`
+	if cond != "" {
+		q += ` WHERE ` + cond
+	}
+	rows, err := tx.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []idGeom
+	for rows.Next() {
+		var r idGeom
+		var b []byte
+		if err := rows.Scan(&r.id, &b); err != nil {
+			return nil, err
+		}
+		if r.geom, err = wkb.Unmarshal(b); err != nil {
+			return nil, fmt.Errorf("incident %d geometry: %w", r.id, err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
