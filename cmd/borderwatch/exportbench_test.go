@@ -25,7 +25,7 @@ import (
 //
 //	BORDERWATCH_BENCH_EXPORT=1000000 go test -run TestExportBenchmark -v -timeout 60m ./cmd/borderwatch
 //
-// (`go tool task bench:export` does this.)
+// (`go tool -modfile=tools.mod task bench:export` does this.)
 func TestExportBenchmark(t *testing.T) {
 	n, _ := strconv.Atoi(os.Getenv("BORDERWATCH_BENCH_EXPORT"))
 	if n <= 0 {
