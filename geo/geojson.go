@@ -78,41 +78,6 @@ func (inc Incident) Properties() IncidentProperties {
 	return p
 }
 
-// featureJSON is how every feature is written: id first, coordinates rounded.
-type featureJSON[P any] struct {
-	Type       string           `json:"type"`
-	ID         any              `json:"id,omitempty"`
-	Geometry   geojson.Geometry `json:"geometry"`
-	Properties P                `json:"properties"`
-}
-
-// MarshalIncident writes inc as an RFC 7946 Feature with 6-decimal coordinates.
-func MarshalIncident(inc Incident) ([]byte, error) {
-	var id any
-	if inc.ID != 0 {
-		id = inc.ID
-	}
-	return json.Marshal(featureJSON[IncidentProperties]{
-		Type: "Feature", ID: id,
-		Geometry:   *geojson.NewGeometry(RoundGeometry(inc.Geometry)),
-		Properties: inc.Properties(),
-	})
-}
-
-// MarshalFeature writes a layer feature with 6-decimal coordinates and the
-// given id.
-func MarshalFeature(id int, f *geojson.Feature) ([]byte, error) {
-	props := f.Properties
-	if props == nil {
-		props = geojson.Properties{}
-	}
-	return json.Marshal(featureJSON[geojson.Properties]{
-		Type: "Feature", ID: id,
-		Geometry:   *geojson.NewGeometry(RoundGeometry(f.Geometry)),
-		Properties: props,
-	})
-}
-
 // RoundGeometry returns a copy of g with coordinates rounded to 6 decimals.
 func RoundGeometry(g orb.Geometry) orb.Geometry {
 	if g == nil {

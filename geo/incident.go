@@ -103,6 +103,18 @@ func (inc Incident) DateLabel() string {
 	}
 }
 
+// PlaceLabel names where the event was, e.g. "Ben Guerdane, Medenine (TN)".
+func (inc Incident) PlaceLabel() string {
+	s := inc.Location
+	if inc.Admin1 != "" {
+		if s != "" {
+			s += ", "
+		}
+		s += inc.Admin1
+	}
+	return s + " (" + inc.Country + ")"
+}
+
 // TimePrecisionLabel names a time precision code.
 func TimePrecisionLabel(p int) string {
 	switch p {

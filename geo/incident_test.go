@@ -131,22 +131,3 @@ func TestDecodeIncidentsRejectsNonGeoJSON(t *testing.T) {
 		}
 	}
 }
-
-func TestMarshalIncidentRoundsAndKeepsUnknownFatalities(t *testing.T) {
-	inc := validIncident()
-	inc.ID = 7
-	inc.Geometry = orb.Point{11.123456789, 33.987654321}
-	b, err := geo.MarshalIncident(inc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := string(b)
-	for _, want := range []string{`"id":7`, `[11.123457,33.987654]`, `"fatalities":null`} {
-		if !strings.Contains(s, want) {
-			t.Errorf("got %s, want it to contain %s", s, want)
-		}
-	}
-	if inc.Geometry.(orb.Point)[0] != 11.123456789 {
-		t.Error("MarshalIncident changed the incident's own geometry")
-	}
-}

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 )
 
@@ -24,7 +25,18 @@ type Layer struct {
 	Description string
 	Kind        string
 	Attribution string
-	Features    []*geojson.Feature // feature IDs are 1-based integers in order
+	// Features are given to store a layer; feature IDs are 1-based integers
+	// in order. A layer read back carries its description, Count and Bound,
+	// not its features: those are queried like incidents (Store.LayerFeatures).
+	Features []*geojson.Feature
+	Count    int
+	Bound    *orb.Bound // nil when the layer has no features
+}
+
+// FeaturePage is one page of a layer's features and how many match in all.
+type FeaturePage struct {
+	Features      []*geojson.Feature
+	NumberMatched int
 }
 
 var layerID = regexp.MustCompile(`^[a-z][a-z0-9-]{0,62}$`)

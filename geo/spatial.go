@@ -115,3 +115,17 @@ func BufferBound(b orb.Bound, km float64) orb.Bound {
 		Max: orb.Point{math.Min(180, b.Max[0]+dLon), math.Min(90, b.Max[1]+dLat)},
 	}
 }
+
+// RepresentativePoint is where a marker for g goes: the point itself, the
+// middle of a line (by vertex), or the centre of a shape's box.
+func RepresentativePoint(g orb.Geometry) orb.Point {
+	switch g := g.(type) {
+	case orb.Point:
+		return g
+	case orb.LineString:
+		if len(g) > 0 {
+			return g[len(g)/2]
+		}
+	}
+	return g.Bound().Center()
+}

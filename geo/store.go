@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 )
 
 // Store is what the web and CLI need of storage. store.DB implements it.
@@ -20,18 +21,6 @@ type Store interface {
 	Version(ctx context.Context) (int64, time.Time, error)
 	Layers(ctx context.Context) ([]Layer, error)
 	Layer(ctx context.Context, id string) (Layer, error)
-}
-
-// RepresentativePoint is where a marker for g goes: the point itself, the
-// middle of a line (by vertex), or the centre of a shape's box.
-func RepresentativePoint(g orb.Geometry) orb.Point {
-	switch g := g.(type) {
-	case orb.Point:
-		return g
-	case orb.LineString:
-		if len(g) > 0 {
-			return g[len(g)/2]
-		}
-	}
-	return g.Bound().Center()
+	LayerFeatures(ctx context.Context, id string, f Filter) (FeaturePage, error)
+	LayerFeature(ctx context.Context, id string, fid int64) (*geojson.Feature, error)
 }

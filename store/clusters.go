@@ -12,37 +12,6 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// mercator returns p in Web Mercator units: x and y in [0, 1), y down.
-func mercator(p orb.Point) (float64, float64) {
-	lat := math.Max(-85.05112878, math.Min(85.05112878, p[1]))
-	x := (p[0] + 180) / 360
-	s := math.Sin(lat * math.Pi / 180)
-	y := 0.5 - math.Log((1+s)/(1-s))/(4*math.Pi)
-	return x, y
-}
-
-// fillClusterPoints sets px, py, mx, my where a row lacks them (rows written
-// before migration 004).
-func (db *DB) fillClusterPoints(ctx context.Context) error {
-	tx, err := db.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	todo, err := incidentGeometries(ctx, tx, `mx IS NULL`)
-	if err != nil {
-		return fmt.Errorf("fill cluster points: %w", err)
-	}
-	for _, r := range todo {
-		p := geo.RepresentativePoint(r.geom)
-		mx, my := mercator(p)
-		if _, err := tx.ExecContext(ctx, `UPDATE incidents SET px = ?, py = ?, mx = ?, my = ? WHERE id = ?`, p[0], p[1], mx, my, r.id); err != nil {
-			return err
-		}
-	}
-	return tx.Commit()
-}
-
 // Clusters groups the incidents f selects (ignoring its limit) into cells of
 // cellPx screen pixels at zoom. A cell with one incident returns it whole;
 // a cell with more returns a cluster. If no more than maxSingles incidents
@@ -54,7 +23,7 @@ func (db *DB) Clusters(ctx context.Context, f geo.Filter, zoom float64, cellPx f
 	}
 	f.Limit, f.Offset = 0, 0
 	where, args := whereClause(f, true)
-	tx, err := db.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := db.BeginTx(ctx, true)
 	if err != nil {
 		return out, fmt.Errorf("clusters: %w", err)
 	}
@@ -119,10 +88,17 @@ func repeat(n int) string {
 func (db *DB) Stats(ctx context.Context, f geo.Filter) (geo.Stats, error) {
 	st := geo.Stats{ByEventType: map[string]int{}}
 	f.Limit, f.Offset = 0, 0
+	// One transaction: the three counts describe the same data, even while
+	// an import commits.
+	tx, err := db.BeginTx(ctx, true)
+	if err != nil {
+		return st, fmt.Errorf("stats: %w", err)
+	}
+	defer tx.Rollback()
 	if f.AsOf.IsZero() {
 		where, args := whereClause(f, true)
 		var minX, minY, maxX, maxY sql.NullFloat64
-		if err := db.reader.QueryRowContext(ctx, `SELECT count(*), min(i.px), min(i.py), max(i.px), max(i.py) FROM incidents i`+where, args...).
+		if err := tx.QueryRowContext(ctx, `SELECT count(*), min(i.px), min(i.py), max(i.px), max(i.py) FROM incidents i`+where, args...).
 			Scan(&st.NumberMatched, &minX, &minY, &maxX, &maxY); err != nil {
 			return st, fmt.Errorf("stats: %w", err)
 		}
@@ -133,7 +109,7 @@ func (db *DB) Stats(ctx context.Context, f geo.Filter) (geo.Stats, error) {
 	all := f
 	all.EventTypes = nil
 	where, args := whereClause(all, true)
-	rows, err := db.reader.QueryContext(ctx, `SELECT i.event_type, count(*)`+fromClause(all)+where+` GROUP BY i.event_type`, args...)
+	rows, err := tx.QueryContext(ctx, `SELECT i.event_type, count(*)`+fromClause(all)+where+` GROUP BY i.event_type`, args...)
 	if err != nil {
 		return st, fmt.Errorf("stats: %w", err)
 	}
@@ -151,7 +127,7 @@ func (db *DB) Stats(ctx context.Context, f geo.Filter) (geo.Stats, error) {
 	undated := f
 	undated.From, undated.To = time.Time{}, time.Time{}
 	where, args = whereClause(undated, true)
-	rows, err = db.reader.QueryContext(ctx, `SELECT i.date_first, i.date_last, count(*)`+fromClause(undated)+where+
+	rows, err = tx.QueryContext(ctx, `SELECT i.date_first, i.date_last, count(*)`+fromClause(undated)+where+
 		` GROUP BY i.date_first, i.date_last`, args...)
 	if err != nil {
 		return st, fmt.Errorf("stats: %w", err)

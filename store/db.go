@@ -57,7 +57,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		writer.Close()
 		return nil, fmt.Errorf("open db %s: %w", path, err)
 	}
-	if err := db.fillClusterPoints(ctx); err != nil {
+	if err := db.fillDerived(ctx); err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("open db %s: %w", path, err)
 	}

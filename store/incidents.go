@@ -1,11 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,15 +23,19 @@ const incidentColumns = `i.id, i.title, i.summary, i.event_date, i.time_precisio
 
 // Incident returns the incident with the given id.
 func (db *DB) Incident(ctx context.Context, id int64) (geo.Incident, error) {
-	row := db.reader.QueryRowContext(ctx, `SELECT `+incidentColumns+` FROM incidents i WHERE i.id = ?`, id)
-	inc, err := scanIncident(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return geo.Incident{}, geo.Errorf(geo.ENotFound, "incident %d not found", id)
-	}
-	if err != nil {
-		return geo.Incident{}, fmt.Errorf("get incident %d: %w", id, err)
-	}
-	return inc, nil
+	var inc geo.Incident
+	err := db.read(ctx, func(tx *Tx) error {
+		var err error
+		inc, err = scanIncident(tx.QueryRowContext(ctx, `SELECT `+incidentColumns+` FROM incidents i WHERE i.id = ?`, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return geo.Errorf(geo.ENotFound, "incident %d not found", id)
+		}
+		if err != nil {
+			return fmt.Errorf("get incident %d: %w", id, err)
+		}
+		return nil
+	})
+	return inc, err
 }
 
 // Incidents returns one page of the incidents f selects, ordered by date
@@ -38,28 +44,27 @@ func (db *DB) Incidents(ctx context.Context, f geo.Filter) (geo.Page, error) {
 	f = f.Normalize()
 	from := fromClause(f)
 	where, args := whereClause(f, true)
-	var page geo.Page
-	tx, err := db.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return page, fmt.Errorf("query incidents: %w", err)
-	}
-	defer tx.Rollback()
-	if err := tx.QueryRowContext(ctx, `SELECT count(*)`+from+where, args...).Scan(&page.NumberMatched); err != nil {
-		return page, fmt.Errorf("count incidents: %w", err)
-	}
-	page.Incidents = []geo.Incident{}
-	err = eachIncident(ctx, tx, `SELECT `+incidentColumns+from+where+
-		order(f)+` LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset),
-		func(inc geo.Incident) error {
-			page.Incidents = append(page.Incidents, inc)
-			return nil
-		})
+	page := geo.Page{Incidents: []geo.Incident{}}
+	err := db.read(ctx, func(tx *Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*)`+from+where, args...).Scan(&page.NumberMatched); err != nil {
+			return fmt.Errorf("count incidents: %w", err)
+		}
+		return eachIncident(ctx, tx, `SELECT `+incidentColumns+from+where+order(f)+` LIMIT ? OFFSET ?`,
+			append(args, f.Limit, f.Offset), func(inc geo.Incident) error {
+				page.Incidents = append(page.Incidents, inc)
+				return nil
+			})
+	})
 	return page, err
 }
 
 // EachIncident calls fn for every incident f selects, in date order, one
 // row at a time so memory stays flat. A zero Limit means no limit.
 func (db *DB) EachIncident(ctx context.Context, f geo.Filter, fn func(geo.Incident) error) error {
+	return db.read(ctx, func(tx *Tx) error { return eachIncidentOf(ctx, tx, f, fn) })
+}
+
+func eachIncidentOf(ctx context.Context, tx *Tx, f geo.Filter, fn func(geo.Incident) error) error {
 	where, args := whereClause(f, true)
 	page := ""
 	if f.Limit > 0 || f.Offset > 0 {
@@ -70,21 +75,19 @@ func (db *DB) EachIncident(ctx context.Context, f geo.Filter, fn func(geo.Incide
 		}
 		args = append(args, limit, max(f.Offset, 0))
 	}
-	return eachIncident(ctx, db.reader, `SELECT `+incidentColumns+fromClause(f)+where+
-		order(f)+page, args, fn)
+	return eachIncident(ctx, tx, `SELECT `+incidentColumns+fromClause(f)+where+order(f)+page, args, fn)
 }
 
 // IncidentsNear returns up to limit incidents within km of p, nearest first,
 // with their distances, leaving out the incident with id except.
 func (db *DB) IncidentsNear(ctx context.Context, p orb.Point, km float64, except int64, limit int) ([]geo.Incident, []float64, error) {
 	box := geo.BufferBound(orb.Bound{Min: p, Max: p}, km)
-	f := geo.Filter{BBox: &box}
 	type hit struct {
 		inc geo.Incident
 		d   float64
 	}
 	var hits []hit
-	err := db.EachIncident(ctx, f, func(inc geo.Incident) error {
+	err := db.EachIncident(ctx, geo.Filter{BBox: &box}, func(inc geo.Incident) error {
 		if inc.ID == except {
 			return nil
 		}
@@ -96,15 +99,8 @@ func (db *DB) IncidentsNear(ctx context.Context, p orb.Point, km float64, except
 	if err != nil {
 		return nil, nil, err
 	}
-	// Insertion sort: these lists are short.
-	for i := 1; i < len(hits); i++ {
-		for j := i; j > 0 && hits[j].d < hits[j-1].d; j-- {
-			hits[j], hits[j-1] = hits[j-1], hits[j]
-		}
-	}
-	if len(hits) > limit {
-		hits = hits[:limit]
-	}
+	slices.SortStableFunc(hits, func(a, b hit) int { return cmp.Compare(a.d, b.d) })
+	hits = hits[:min(limit, len(hits))]
 	incs, ds := make([]geo.Incident, len(hits)), make([]float64, len(hits))
 	for i, h := range hits {
 		incs[i], ds[i] = h.inc, h.d
@@ -115,7 +111,9 @@ func (db *DB) IncidentsNear(ctx context.Context, p orb.Point, km float64, except
 // CountIncidents returns how many incidents are stored.
 func (db *DB) CountIncidents(ctx context.Context) (int, error) {
 	var n int
-	err := db.reader.QueryRowContext(ctx, `SELECT count(*) FROM incidents`).Scan(&n)
+	err := db.read(ctx, func(tx *Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT count(*) FROM incidents`).Scan(&n)
+	})
 	return n, err
 }
 
@@ -124,23 +122,17 @@ func (db *DB) CreateIncident(ctx context.Context, inc *geo.Incident) error {
 	if err := inc.Validate(); err != nil {
 		return err
 	}
-	tx, err := db.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("create incident: %w", err)
-	}
-	defer tx.Rollback()
-	inc.ID = 0
-	lines, err := loadContextLines(ctx, tx)
-	if err != nil {
-		return fmt.Errorf("create incident: %w", err)
-	}
-	if _, err := db.putIncident(ctx, tx, inc, lines, db.Now()); err != nil {
-		return fmt.Errorf("create incident: %w", err)
-	}
-	if err := db.touch(ctx, tx); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return db.write(ctx, func(tx *Tx) error {
+		inc.ID = 0
+		lines, err := loadContextLines(ctx, tx)
+		if err != nil {
+			return fmt.Errorf("create incident: %w", err)
+		}
+		if _, err := putIncident(ctx, tx, inc, lines); err != nil {
+			return fmt.Errorf("create incident: %w", err)
+		}
+		return nil
+	})
 }
 
 // UpdateIncident validates inc and replaces the stored incident with its id.
@@ -148,26 +140,20 @@ func (db *DB) UpdateIncident(ctx context.Context, inc *geo.Incident) error {
 	if err := inc.Validate(); err != nil {
 		return err
 	}
-	tx, err := db.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("update incident: %w", err)
-	}
-	defer tx.Rollback()
-	lines, err := loadContextLines(ctx, tx)
-	if err != nil {
-		return fmt.Errorf("update incident: %w", err)
-	}
-	created, err := db.putIncident(ctx, tx, inc, lines, db.Now())
-	if err != nil {
-		return fmt.Errorf("update incident %d: %w", inc.ID, err)
-	}
-	if created {
-		return geo.Errorf(geo.ENotFound, "incident %d not found", inc.ID)
-	}
-	if err := db.touch(ctx, tx); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return db.write(ctx, func(tx *Tx) error {
+		lines, err := loadContextLines(ctx, tx)
+		if err != nil {
+			return fmt.Errorf("update incident: %w", err)
+		}
+		created, err := putIncident(ctx, tx, inc, lines)
+		if err != nil {
+			return fmt.Errorf("update incident %d: %w", inc.ID, err)
+		}
+		if created {
+			return geo.Errorf(geo.ENotFound, "incident %d not found", inc.ID)
+		}
+		return nil
+	})
 }
 
 // ImportIncidents stores all of incs in one transaction, or none of them.
@@ -179,65 +165,50 @@ func (db *DB) ImportIncidents(ctx context.Context, incs []geo.Incident) (created
 			return 0, 0, fmt.Errorf("incident %d: %w", i, err)
 		}
 	}
-	tx, err := db.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, 0, fmt.Errorf("import: %w", err)
-	}
-	defer tx.Rollback()
-	lines, err := loadContextLines(ctx, tx)
-	if err != nil {
-		return 0, 0, fmt.Errorf("import: %w", err)
-	}
-	now := db.Now()
-	for i := range incs {
-		isNew, err := db.putIncident(ctx, tx, &incs[i], lines, now)
+	err = db.write(ctx, func(tx *Tx) error {
+		lines, err := loadContextLines(ctx, tx)
 		if err != nil {
-			return 0, 0, fmt.Errorf("import incident %d: %w", i, err)
+			return fmt.Errorf("import: %w", err)
 		}
-		if isNew {
-			created++
-		} else {
-			updated++
+		for i := range incs {
+			isNew, err := putIncident(ctx, tx, &incs[i], lines)
+			if err != nil {
+				return fmt.Errorf("import incident %d: %w", i, err)
+			}
+			if isNew {
+				created++
+			} else {
+				updated++
+			}
 		}
-	}
-	if err := db.touch(ctx, tx); err != nil {
+		return nil
+	})
+	if err != nil {
 		return 0, 0, err
-	}
-	if err := tx.Commit(); err != nil {
-		return 0, 0, fmt.Errorf("import: %w", err)
 	}
 	return created, updated, nil
 }
 
 // DeleteIncident removes the incident with id.
 func (db *DB) DeleteIncident(ctx context.Context, id int64) error {
-	tx, err := db.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("delete incident: %w", err)
-	}
-	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `DELETE FROM incidents WHERE id = ?`, id)
-	if err != nil {
-		return fmt.Errorf("delete incident %d: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return geo.Errorf(geo.ENotFound, "incident %d not found", id)
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM incidents_rtree WHERE id = ?`, id); err != nil {
-		return fmt.Errorf("delete incident %d: %w", id, err)
-	}
-	if err := recordVersion(ctx, tx, id, db.Now(), true); err != nil {
-		return err
-	}
-	if err := db.touch(ctx, tx); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return db.write(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM incidents WHERE id = ?`, id)
+		if err != nil {
+			return fmt.Errorf("delete incident %d: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return geo.Errorf(geo.ENotFound, "incident %d not found", id)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM incidents_rtree WHERE id = ?`, id); err != nil {
+			return fmt.Errorf("delete incident %d: %w", id, err)
+		}
+		return recordVersion(ctx, tx, id, true)
+	})
 }
 
 // putIncident inserts inc (ID 0: a new ID) or replaces the row with its ID,
 // and keeps the R*Tree in step. It reports whether a row was created.
-func (db *DB) putIncident(ctx context.Context, tx *sql.Tx, inc *geo.Incident, lines contextLines, versionNow time.Time) (bool, error) {
+func putIncident(ctx context.Context, tx *Tx, inc *geo.Incident, lines contextLines) (bool, error) {
 	geom, err := wkb.Marshal(inc.Geometry)
 	if err != nil {
 		return false, fmt.Errorf("encode geometry: %w", err)
@@ -245,12 +216,11 @@ func (db *DB) putIncident(ctx context.Context, tx *sql.Tx, inc *geo.Incident, li
 	sources, _ := json.Marshal(nonNil(inc.Sources))
 	disagreements, _ := json.Marshal(nonNil(inc.Disagreements))
 	tags, _ := json.Marshal(nonNil(inc.Tags))
-	now := db.Now().UTC().Truncate(time.Second)
+	now := tx.now.Truncate(time.Second)
 	b := inc.Geometry.Bound()
 	first, last := inc.DateRange()
 	inc.BorderKm, inc.BarrierKm = lines.distances(inc.Geometry)
-	rp := geo.RepresentativePoint(inc.Geometry)
-	mx, my := mercator(rp)
+	rp, mp := markerPoint(inc.Geometry)
 
 	created := true
 	if inc.ID != 0 {
@@ -285,7 +255,7 @@ func (db *DB) putIncident(ctx context.Context, tx *sql.Tx, inc *geo.Incident, li
 		inc.Location, inc.Admin1, inc.Country, inc.GeoPrecision, geom,
 		b.Min[0], b.Min[1], b.Max[0], b.Max[1], string(sources), string(disagreements), string(tags),
 		inc.Notes, inc.CreatedAt.Format(time.RFC3339), inc.UpdatedAt.Format(time.RFC3339),
-		inc.BorderKm, inc.BarrierKm, rp[0], rp[1], mx, my)
+		inc.BorderKm, inc.BarrierKm, rp[0], rp[1], mp[0], mp[1])
 	if err != nil {
 		return false, err
 	}
@@ -298,7 +268,7 @@ func (db *DB) putIncident(ctx context.Context, tx *sql.Tx, inc *geo.Incident, li
 		VALUES (?, ?, ?, ?, ?)`, inc.ID, b.Min[0], b.Max[0], b.Min[1], b.Max[1]); err != nil {
 		return false, fmt.Errorf("index: %w", err)
 	}
-	if err := recordVersion(ctx, tx, inc.ID, versionNow, false); err != nil {
+	if err := recordVersion(ctx, tx, inc.ID, false); err != nil {
 		return false, err
 	}
 	return created, nil
@@ -320,6 +290,34 @@ func fromClause(f geo.Filter) string {
 	return ` FROM incident_versions i`
 }
 
+// Conditions that a feature's box meets a given one, with the arguments
+// max_x >= minX, min_x <= maxX, max_y >= minY, min_y <= maxY.
+const (
+	incidentBox      = `(i.max_x >= ? AND i.min_x <= ? AND i.max_y >= ? AND i.min_y <= ?)`
+	incidentRTreeBox = `i.id IN (SELECT id FROM incidents_rtree WHERE max_x >= ? AND min_x <= ? AND max_y >= ? AND min_y <= ?)`
+	boxColumns       = `(f.max_x >= ? AND f.min_x <= ? AND f.max_y >= ? AND f.min_y <= ?)`
+)
+
+// boxClause is cond for box b; a box that crosses the antimeridian
+// (minLon > maxLon) is tested as its two halves. The one place that rule is
+// written.
+func boxClause(b *orb.Bound, cond string) (string, []any) {
+	if b == nil {
+		return "", nil
+	}
+	if b.Min[0] <= b.Max[0] {
+		return cond, []any{b.Min[0], b.Max[0], b.Min[1], b.Max[1]}
+	}
+	return "(" + cond + " OR " + cond + ")", []any{b.Min[0], 180.0, b.Min[1], b.Max[1], -180.0, b.Max[0], b.Min[1], b.Max[1]}
+}
+
+func andWhere(cond string) string {
+	if cond == "" {
+		return ""
+	}
+	return " AND " + cond
+}
+
 // whereClause turns f into SQL conditions on the table fromClause gives.
 // With rtree false the box is tested against the table's own columns: a full
 // scan, kept for the benchmark that shows what the R*Tree is worth (and used
@@ -334,18 +332,12 @@ func whereClause(f geo.Filter, rtree bool) (string, []any) {
 		args = append(args, at, at)
 	}
 	if f.BBox != nil {
-		b := *f.BBox
-		box := `(i.max_x >= ? AND i.min_x <= ? AND i.max_y >= ? AND i.min_y <= ?)`
+		cond := incidentBox
 		if rtree {
-			box = `i.id IN (SELECT id FROM incidents_rtree WHERE max_x >= ? AND min_x <= ? AND max_y >= ? AND min_y <= ?)`
+			cond = incidentRTreeBox
 		}
-		if b.Min[0] <= b.Max[0] {
-			conds = append(conds, box)
-			args = append(args, b.Min[0], b.Max[0], b.Min[1], b.Max[1])
-		} else { // crosses the antimeridian: east of Min or west of Max
-			conds = append(conds, "("+box+" OR "+box+")")
-			args = append(args, b.Min[0], 180.0, b.Min[1], b.Max[1], -180.0, b.Max[0], b.Min[1], b.Max[1])
-		}
+		c, a := boxClause(f.BBox, cond)
+		conds, args = append(conds, c), append(args, a...)
 	}
 	if !f.From.IsZero() {
 		conds = append(conds, `i.date_last >= ?`)

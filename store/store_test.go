@@ -258,11 +258,24 @@ func TestLayersRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got.Features) != 1 || got.Features[0].ID != 1 || got.Features[0].Properties["reported_length_km"] != 250.0 {
-		t.Errorf("got %+v, want the one feature back with id 1 and its properties", got.Features)
+	if got.Count != 1 || got.Bound == nil || *got.Bound != f.Geometry.Bound() {
+		t.Errorf("got count %d and bound %v, want 1 feature within %v", got.Count, got.Bound, f.Geometry.Bound())
+	}
+	page, err := db.LayerFeatures(ctx, "barrier", geo.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.NumberMatched != 1 || len(page.Features) != 1 || page.Features[0].ID != 1 || page.Features[0].Properties["reported_length_km"] != 250.0 {
+		t.Errorf("got %+v, want the one feature back with id 1 and its properties", page.Features)
 	}
 	if _, err := db.Layer(ctx, "nope"); geo.ErrorKind(err) != geo.ENotFound {
 		t.Errorf("got %v, want not found", err)
+	}
+	if _, err := db.LayerFeatures(ctx, "nope", geo.Filter{}); geo.ErrorKind(err) != geo.ENotFound {
+		t.Errorf("features of a missing layer: got %v, want not found", err)
+	}
+	if _, err := db.LayerFeature(ctx, "barrier", 2); geo.ErrorKind(err) != geo.ENotFound {
+		t.Errorf("missing feature: got %v, want not found", err)
 	}
 	bad := geo.Layer{ID: "Bad Id", Title: "x", Kind: "weird"}
 	if err := db.PutLayer(ctx, bad, 0); geo.ErrorKind(err) != geo.EInvalid {
@@ -532,5 +545,80 @@ func TestClustersAtZoom(t *testing.T) {
 	st, _ = db.Stats(ctx, geo.Filter{From: from})
 	if len(st.Spans) != 3 {
 		t.Errorf("stats from March: got %d date spans, want all 3 whatever the date filter", len(st.Spans))
+	}
+}
+
+// Layers are queried like incidents: by box (across the antimeridian too),
+// paged, counted, in the store.
+func TestLayerFeaturesByBoxAndPage(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	var feats []*geojson.Feature
+	for _, p := range []orb.Point{{10, 33}, {11, 33}, {12, 33}, {179.5, 0}, {-179.5, 0}} {
+		feats = append(feats, geojson.NewFeature(p))
+	}
+	if err := db.PutLayer(ctx, geo.Layer{ID: "crossings", Title: "Crossings", Kind: geo.KindCrossing, Features: feats}, 0); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(p geo.FeaturePage) []int {
+		var out []int
+		for _, f := range p.Features {
+			out = append(out, f.ID.(int))
+		}
+		return out
+	}
+	box := func(a, b, c, d float64) *orb.Bound { return &orb.Bound{Min: orb.Point{a, b}, Max: orb.Point{c, d}} }
+	tests := []struct {
+		name    string
+		f       geo.Filter
+		want    []int
+		matched int
+	}{
+		{"all", geo.Filter{}, []int{1, 2, 3, 4, 5}, 5},
+		{"box", geo.Filter{BBox: box(10.5, 32, 12.5, 34)}, []int{2, 3}, 2},
+		{"antimeridian", geo.Filter{BBox: box(179, -1, -179, 1)}, []int{4, 5}, 2},
+		{"page", geo.Filter{Limit: 2, Offset: 1}, []int{2, 3}, 5},
+		{"past the end", geo.Filter{Offset: 10}, nil, 5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			page, err := db.LayerFeatures(ctx, "crossings", tt.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := ids(page); !slices.Equal(got, tt.want) || page.NumberMatched != tt.matched {
+				t.Errorf("got %v of %d, want %v of %d", got, page.NumberMatched, tt.want, tt.matched)
+			}
+		})
+	}
+	layers, err := db.Layers(ctx)
+	if err != nil || len(layers) != 1 || layers[0].Count != 5 || layers[0].Bound.Min != (orb.Point{-179.5, 0}) {
+		t.Errorf("got %+v, %v; want one layer of 5 features from -179.5,0", layers, err)
+	}
+}
+
+// One write reads the clock once: created_at, updated_at, the version's
+// valid_from and the data's modified_at are one instant, however slow the
+// clock ticks between reads.
+func TestOneClockPerWrite(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	tick := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	db.Now = func() time.Time { tick = tick.Add(time.Second); return tick }
+	inc := incidentAt("Clash", orb.Point{11.2, 33.1}, "2016-03-02")
+	if err := db.CreateIncident(ctx, &inc); err != nil {
+		t.Fatal(err)
+	}
+	_, modified, err := db.Version(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var validFrom string
+	if err := db.reader.QueryRow(`SELECT valid_from FROM incident_versions WHERE id = ?`, inc.ID).Scan(&validFrom); err != nil {
+		t.Fatal(err)
+	}
+	vf, _ := time.Parse(versionLayout, validFrom)
+	if !inc.CreatedAt.Equal(inc.UpdatedAt) || !inc.CreatedAt.Equal(modified) || !inc.CreatedAt.Equal(vf) {
+		t.Errorf("got created %v, updated %v, modified %v, valid from %v; want one instant", inc.CreatedAt, inc.UpdatedAt, modified, vf)
 	}
 }

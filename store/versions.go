@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 )
@@ -18,11 +17,11 @@ const versionColumns = `id, title, summary, event_date, date_first, date_last, t
 	fatalities, injuries, location, admin1, country, geo_precision, geom, min_x, min_y, max_x, max_y,
 	sources, disagreements, tags, notes, created_at, updated_at, border_km, barrier_km`
 
-// recordVersion ends the current version of incident id at now and, unless
+// recordVersion ends the current version of incident id at the transaction's time and, unless
 // it was deleted, starts a new one from the row as it now stands. It runs
 // in the transaction of the change.
-func recordVersion(ctx context.Context, tx *sql.Tx, id int64, now time.Time, deleted bool) error {
-	at := versionTime(now)
+func recordVersion(ctx context.Context, tx *Tx, id int64, deleted bool) error {
+	at := versionTime(tx.now)
 	if _, err := tx.ExecContext(ctx, `UPDATE incident_versions SET valid_to = ? WHERE id = ? AND valid_to IS NULL`, at, id); err != nil {
 		return fmt.Errorf("close version of incident %d: %w", id, err)
 	}

@@ -21,7 +21,7 @@ func (s *Server) conditional(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		format := negotiate(r, r.URL.Path == "/")
+		format := format(c)
 		etag := `W/"` + s.etagSalt + "-" + strconv.FormatInt(version, 10) + "-" + format + `"`
 		h := c.Response().Header()
 		h.Set("ETag", etag)

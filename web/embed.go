@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/borderwatch/borderwatch/geo"
-	"github.com/borderwatch/borderwatch/web/views"
 	"github.com/labstack/echo/v4"
 )
 
@@ -23,41 +22,6 @@ func (s *Server) frameAncestors() string {
 		return "*"
 	}
 	return strings.Join(s.cfg.EmbedOrigins, " ")
-}
-
-// viewState reads the map's own URL state for a page.
-func (s *Server) viewState(c echo.Context, f geo.Filter) views.ViewState {
-	q := c.QueryParams()
-	v := views.ViewState{Title: q.Get("title"), Caption: q.Get("caption")}
-	if !f.AsOf.IsZero() {
-		v.AsOf = f.AsOf.Format("2 January 2006, 15:04 UTC")
-	}
-	full := url.Values{}
-	for k, vals := range q {
-		if k != "title" && k != "caption" {
-			full[k] = vals
-		}
-	}
-	v.FullURL = withQuery(s.baseURL(c), "/", full)
-	return v
-}
-
-// handleEmbed is the map without the site's chrome, for iframes.
-func (s *Server) handleEmbed(c echo.Context) error {
-	_, cfg, view, err := s.mapView(c)
-	if err != nil {
-		return err
-	}
-	cfg.Embed = true
-	return s.render(c, http.StatusOK, views.EmbedPage(cfg, view))
-}
-
-// withOEmbed lets the page advertise its oEmbed endpoint.
-func (s *Server) withOEmbed(c echo.Context) {
-	r := c.Request()
-	self := s.baseURL(c) + r.URL.RequestURI()
-	href := s.baseURL(c) + "/oembed?format=json&url=" + url.QueryEscape(self)
-	c.SetRequest(r.WithContext(views.WithOEmbed(r.Context(), href)))
 }
 
 var incidentPath = regexp.MustCompile(`^/(?:collections/incidents/items|incidents)/([1-9][0-9]*)$`)
@@ -86,7 +50,7 @@ func (s *Server) handleOEmbed(c echo.Context) error {
 	title := "Borderwatch: incidents on the Tunisia–Libya border"
 	switch {
 	case path == "/" || path == "/embed":
-		if _, err := parseFilter(embed, true, viewParams...); err != nil {
+		if _, err := parseFilter(embed, pageScopes); err != nil {
 			return geo.Errorf(geo.ENotFound, "no embeddable view at %q: %s", raw, geo.ErrorMessage(err))
 		}
 		if t := embed.Get("title"); t != "" {
@@ -113,12 +77,12 @@ func (s *Server) handleOEmbed(c echo.Context) error {
 			width = mh * 4 / 3
 		}
 	}
-	src := withQuery(s.baseURL(c), "/embed", embed)
+	src := withQuery(s.baseURL(c)+"/embed", embed)
 	iframe := fmt.Sprintf(`<iframe src="%s" width="%d" height="%d" title="%s" style="border:0" loading="lazy" allowfullscreen></iframe>`,
 		html.EscapeString(src), width, height, html.EscapeString(title))
-	return s.writeJSON(c, mediaJSON, map[string]any{
-		"version": "1.0", "type": "rich", "title": title,
-		"provider_name": "Borderwatch", "provider_url": s.baseURL(c) + "/",
-		"width": width, "height": height, "html": iframe, "cache_age": 3600,
+	return writeJSON(c, http.StatusOK, mediaJSON, oembedJSON{
+		Version: "1.0", Type: "rich", Title: title,
+		ProviderName: "Borderwatch", ProviderURL: s.baseURL(c) + "/",
+		Width: width, Height: height, HTML: iframe, CacheAge: 3600,
 	})
 }

@@ -4,42 +4,8 @@ import (
 	"net/http"
 
 	"github.com/borderwatch/borderwatch/geo"
-	"github.com/borderwatch/borderwatch/web/views"
 	"github.com/labstack/echo/v4"
 )
-
-type obj = map[string]any
-
-// paramDocs documents every query parameter; parseFilter accepts exactly
-// these (a test checks the two agree).
-func paramDocs() []views.Param {
-	return []views.Param{
-		{Name: "bbox", Doc: "Only features whose box meets this one: minLon,minLat,maxLon,maxLat in WGS 84 (CRS84). A box with minLon > maxLon crosses the antimeridian.",
-			Schema: obj{"type": "array", "minItems": 4, "maxItems": 4, "items": obj{"type": "number"}}, Style: "form", Explode: false},
-		{Name: "datetime", Doc: "A date or RFC 3339 time, or an interval start/end with .. for an open end. An incident of week or month precision matches any day it may have happened on.",
-			Schema: obj{"type": "string"}},
-		{Name: "limit", Doc: "How many features a page holds. Larger values are clamped to 10000.",
-			Schema: obj{"type": "integer", "minimum": 1, "maximum": geo.MaxLimit, "default": defaultLimit}},
-		{Name: "offset", Doc: "How many matching features to skip.", Schema: obj{"type": "integer", "minimum": 0, "default": 0}},
-		{Name: "f", Doc: "The format: json (GeoJSON for features) or html.", Schema: obj{"type": "string", "enum": formats}},
-		{Name: "event_type", Doc: "Incidents: any of these ACLED event types, comma-separated.", Incidents: true,
-			Schema: obj{"type": "array", "items": obj{"type": "string", "enum": geo.EventTypeNames()}}, Style: "form", Explode: false},
-		{Name: "sub_event_type", Doc: "Incidents: any of these ACLED sub-event types, comma-separated.", Incidents: true,
-			Schema: obj{"type": "array", "items": obj{"type": "string", "enum": geo.SubEventTypeNames()}}, Style: "form", Explode: false},
-		{Name: "actor", Doc: "Incidents: this text in any actor field, ignoring case.", Incidents: true, Schema: obj{"type": "string"}},
-		{Name: "country", Doc: "Incidents: any of these ISO 3166-1 alpha-2 codes, comma-separated.", Incidents: true,
-			Schema: obj{"type": "array", "items": obj{"type": "string", "pattern": "^[A-Za-z]{2}$"}}, Style: "form", Explode: false},
-		{Name: "q", Doc: "Incidents: this text in the title, summary, actors or place, ignoring case.", Incidents: true, Schema: obj{"type": "string"}},
-		{Name: "min_fatalities", Doc: "Incidents: at least this many reported fatalities (unknown counts never match).", Incidents: true,
-			Schema: obj{"type": "integer", "minimum": 0}},
-		{Name: "near_barrier_km", Doc: "Incidents: within this many km of the border barrier.", Incidents: true,
-			Schema: obj{"type": "number", "minimum": 0}},
-		{Name: "sortby", Doc: "Incidents: event_date (oldest first, the default) or -event_date (newest first).", Incidents: true,
-			Schema: obj{"type": "string", "enum": []string{"event_date", "-event_date"}}},
-		{Name: "as_of", Doc: "Incidents as they stood at this RFC 3339 time, before any later edit or deletion: a frozen view.", Incidents: true,
-			Schema: obj{"type": "string", "format": "date-time"}},
-	}
-}
 
 func (s *Server) openAPI(c echo.Context) (obj, error) {
 	layers, err := s.cfg.Store.Layers(c.Request().Context())
@@ -50,7 +16,7 @@ func (s *Server) openAPI(c echo.Context) (obj, error) {
 	for _, l := range layers {
 		ids = append(ids, l.ID)
 	}
-	params := obj{
+	parameters := obj{
 		"collectionId": obj{"name": "collectionId", "in": "path", "required": true, "description": "A collection's id.",
 			"schema": obj{"type": "string", "enum": ids}},
 		"featureId": obj{"name": "featureId", "in": "path", "required": true, "description": "A feature's id.",
@@ -60,13 +26,16 @@ func (s *Server) openAPI(c echo.Context) (obj, error) {
 	}
 	var itemParams, fOnly []any
 	fOnly = append(fOnly, obj{"$ref": "#/components/parameters/f"})
-	for _, p := range paramDocs() {
-		def := obj{"name": p.Name, "in": "query", "required": false, "description": p.Doc, "schema": p.Schema}
-		if p.Style != "" {
-			def["style"], def["explode"] = p.Style, p.Explode
+	for _, p := range params {
+		if p.scope == mapView {
+			continue
 		}
-		params[p.Name] = def
-		itemParams = append(itemParams, obj{"$ref": "#/components/parameters/" + p.Name})
+		def := obj{"name": p.name, "in": "query", "required": false, "description": p.doc, "schema": p.schema}
+		if p.list {
+			def["style"], def["explode"] = "form", false
+		}
+		parameters[p.name] = def
+		itemParams = append(itemParams, obj{"$ref": "#/components/parameters/" + p.name})
 	}
 	problem := obj{"description": "A problem (RFC 9457) that says what is wrong.",
 		"content": obj{"application/problem+json": obj{"schema": obj{"$ref": "#/components/schemas/problem"}}}}
@@ -101,14 +70,14 @@ func (s *Server) openAPI(c echo.Context) (obj, error) {
 			"/collections/{collectionId}": get("describeCollection", "One collection",
 				append(ref("collectionId"), fOnly...), ok("A collection", mediaJSON, mediaHTML)),
 			"/collections/{collectionId}/items": get("getFeatures", "A collection's features",
-				append(ref("collectionId"), itemParams...), ok("A page of features", geoJSON, mediaHTML)),
+				append(ref("collectionId"), itemParams...), ok("A page of features", mediaGeoJSON, mediaHTML)),
 			"/collections/{collectionId}/items/{featureId}": get("getFeature", "One feature",
-				append(ref("collectionId", "featureId"), fOnly...), ok("A feature", geoJSON, mediaHTML)),
+				append(ref("collectionId", "featureId"), fOnly...), ok("A feature", mediaGeoJSON, mediaHTML)),
 			"/export/{file}": get("export", "Download a collection under the items filters, streamed",
-				append(ref("file"), itemParams[:len(itemParams)]...), ok("The download", geoJSON, mediaCSV)),
+				append(ref("file"), itemParams...), ok("The download", mediaGeoJSON, mediaCSV)),
 		},
 		"components": obj{
-			"parameters": params,
+			"parameters": parameters,
 			"schemas": obj{"problem": obj{"type": "object", "properties": obj{
 				"type": obj{"type": "string"}, "title": obj{"type": "string"}, "status": obj{"type": "integer"},
 				"detail": obj{"type": "string"}, "instance": obj{"type": "string"},
@@ -120,12 +89,12 @@ func (s *Server) openAPI(c echo.Context) (obj, error) {
 }
 
 func (s *Server) handleOpenAPI(c echo.Context) error {
-	if negotiate(c.Request(), false) == "html" {
-		return s.render(c, http.StatusOK, views.APIPage(paramDocs()))
+	if wantsHTML(c) {
+		return s.apiHTML(c)
 	}
 	doc, err := s.openAPI(c)
 	if err != nil {
 		return err
 	}
-	return s.writeJSON(c, mediaOpenAPI, doc)
+	return writeJSON(c, http.StatusOK, mediaOpenAPI, doc)
 }

@@ -3,8 +3,8 @@ package web
 import (
 	"math"
 	"net/url"
+	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -13,124 +13,245 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// Query parameters: the ones every collection takes, and the ones that
-// select incidents by their fields. One list, so the API, its OpenAPI
-// document, downloads and the map all mean the same by them.
-var (
-	commonParams   = []string{"bbox", "limit", "offset", "f"}
-	incidentParams = []string{"datetime", "event_type", "sub_event_type", "actor", "country", "q", "min_fatalities", "near_barrier_km", "as_of", "sortby"}
-	// viewParams are the map's own state in its URL, beside the filters.
-	viewParams = []string{"view", "layers", "incident", "title", "caption"}
+// scope says where a query parameter applies.
+type scope int
+
+const (
+	everyCollection scope = iota // items and downloads of any collection
+	incidentsOnly                // items, downloads, clusters, stats and pages of incidents
+	mapView                      // the map's own state in its URL, beside the filters
 )
 
-// parseFilter reads a geo.Filter from query parameters, refusing unknown
-// parameters and bad values with a problem that names them. incidents says
-// whether the incident parameters apply.
-func parseFilter(q url.Values, incidents bool, extra ...string) (geo.Filter, error) {
+type obj = map[string]any
+
+// param is one query parameter: the one table that parsing, the OpenAPI
+// document, the API page and the map's script all read. To add a filter, add
+// a row here (and its field to geo.Filter and the store's where clause).
+type param struct {
+	name   string
+	doc    string
+	schema obj
+	list   bool // a comma-separated list (OpenAPI style form, not exploded)
+	scope  scope
+	// parse reads v (the parameter's first value; lists read all of q's)
+	// into f, returning the reason v is wrong, or "".
+	parse func(f *geo.Filter, q url.Values, v string) string
+}
+
+// defaultLimit is how many items a page holds when the client does not say.
+const defaultLimit = 1000
+
+// formats are the values of f.
+var formats = []string{"json", "geojson", "html"}
+
+var params = []param{
+	{name: "bbox", scope: everyCollection, list: true,
+		doc:    "Only features whose box meets this one: minLon,minLat,maxLon,maxLat in WGS 84 (CRS84). A box with minLon > maxLon crosses the antimeridian.",
+		schema: obj{"type": "array", "minItems": 4, "maxItems": 4, "items": obj{"type": "number"}},
+		parse: func(f *geo.Filter, _ url.Values, v string) string {
+			b, problem := parseBBox(v)
+			if problem == "" {
+				f.BBox = &b
+			}
+			return problem
+		}},
+	{name: "datetime", scope: incidentsOnly,
+		doc:    "A date or RFC 3339 time, or an interval start/end with .. for an open end. An incident of week or month precision matches any day it may have happened on.",
+		schema: obj{"type": "string"},
+		parse: func(f *geo.Filter, _ url.Values, v string) string {
+			var problem string
+			f.From, f.To, problem = parseDatetime(v)
+			return problem
+		}},
+	{name: "limit", scope: everyCollection,
+		doc:    "How many features a page holds. Larger values are clamped to 10000.",
+		schema: obj{"type": "integer", "minimum": 1, "maximum": geo.MaxLimit, "default": defaultLimit},
+		parse: func(f *geo.Filter, _ url.Values, v string) string {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return "must be a whole number of at least 1, got " + strconv.Quote(v)
+			}
+			f.Limit = min(n, geo.MaxLimit) // large limits are clamped, not refused
+			return ""
+		}},
+	{name: "offset", scope: everyCollection,
+		doc:    "How many matching features to skip.",
+		schema: obj{"type": "integer", "minimum": 0, "default": 0},
+		parse: func(f *geo.Filter, _ url.Values, v string) string {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return "must be a whole number of at least 0, got " + strconv.Quote(v)
+			}
+			f.Offset = n
+			return ""
+		}},
+	{name: "f", scope: everyCollection,
+		doc:    "The format: json (GeoJSON for features) or html.",
+		schema: obj{"type": "string", "enum": formats},
+		parse: func(_ *geo.Filter, _ url.Values, v string) string {
+			if !slices.Contains(formats, v) {
+				return "must be one of " + strings.Join(formats, ", ") + ", got " + strconv.Quote(v)
+			}
+			return ""
+		}},
+	{name: "event_type", scope: incidentsOnly, list: true,
+		doc:    "Incidents: any of these ACLED event types, comma-separated.",
+		schema: obj{"type": "array", "items": obj{"type": "string", "enum": geo.EventTypeNames()}},
+		parse: func(f *geo.Filter, q url.Values, _ string) string {
+			return eachItem(q, "event_type", func(t string) string {
+				if _, ok := geo.LookupEventType(t); !ok {
+					return "unknown event type " + strconv.Quote(t) + "; known: " + strings.Join(geo.EventTypeNames(), ", ")
+				}
+				f.EventTypes = append(f.EventTypes, t)
+				return ""
+			})
+		}},
+	{name: "sub_event_type", scope: incidentsOnly, list: true,
+		doc:    "Incidents: any of these ACLED sub-event types, comma-separated.",
+		schema: obj{"type": "array", "items": obj{"type": "string", "enum": geo.SubEventTypeNames()}},
+		parse: func(f *geo.Filter, q url.Values, _ string) string {
+			return eachItem(q, "sub_event_type", func(t string) string {
+				if !slices.Contains(geo.SubEventTypeNames(), t) {
+					return "unknown sub-event type " + strconv.Quote(t)
+				}
+				f.SubEventTypes = append(f.SubEventTypes, t)
+				return ""
+			})
+		}},
+	{name: "actor", scope: incidentsOnly,
+		doc:    "Incidents: this text in any actor field, ignoring case.",
+		schema: obj{"type": "string"},
+		parse: func(f *geo.Filter, _ url.Values, v string) string {
+			f.Actor = strings.TrimSpace(v)
+			return ""
+		}},
+	{name: "country", scope: incidentsOnly, list: true,
+		doc:    "Incidents: any of these ISO 3166-1 alpha-2 codes, comma-separated.",
+		schema: obj{"type": "array", "items": obj{"type": "string", "pattern": countryPattern}},
+		parse: func(f *geo.Filter, q url.Values, _ string) string {
+			return eachItem(q, "country", func(c string) string {
+				c = strings.ToUpper(c)
+				if !countryCode.MatchString(c) {
+					return "must be ISO 3166-1 alpha-2 codes such as TN, got " + strconv.Quote(c)
+				}
+				f.Countries = append(f.Countries, c)
+				return ""
+			})
+		}},
+	{name: "q", scope: incidentsOnly,
+		doc:    "Incidents: this text in the title, summary, actors or place, ignoring case.",
+		schema: obj{"type": "string"},
+		parse: func(f *geo.Filter, _ url.Values, v string) string {
+			f.Query = strings.TrimSpace(v)
+			return ""
+		}},
+	{name: "min_fatalities", scope: incidentsOnly,
+		doc:    "Incidents: at least this many reported fatalities (unknown counts never match).",
+		schema: obj{"type": "integer", "minimum": 0},
+		parse: func(f *geo.Filter, _ url.Values, v string) string {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return "must be a whole number of at least 0, got " + strconv.Quote(v)
+			}
+			f.MinFatalities = &n
+			return ""
+		}},
+	{name: "near_barrier_km", scope: incidentsOnly,
+		doc:    "Incidents: within this many km of the border barrier.",
+		schema: obj{"type": "number", "minimum": 0},
+		parse: func(f *geo.Filter, _ url.Values, v string) string {
+			km, err := strconv.ParseFloat(v, 64)
+			if err != nil || km < 0 || math.IsNaN(km) || math.IsInf(km, 0) {
+				return "must be a distance in km of at least 0, got " + strconv.Quote(v)
+			}
+			f.NearBarrierKm = &km
+			return ""
+		}},
+	{name: "as_of", scope: incidentsOnly,
+		doc:    "Incidents as they stood at this RFC 3339 time, before any later edit or deletion: a frozen view.",
+		schema: obj{"type": "string", "format": "date-time"},
+		parse: func(f *geo.Filter, _ url.Values, v string) string {
+			t, err := time.Parse(time.RFC3339Nano, v)
+			if err != nil {
+				return "must be an RFC 3339 time such as 2016-03-02T12:00:00Z, got " + strconv.Quote(v)
+			}
+			f.AsOf = t.UTC()
+			return ""
+		}},
+	{name: "sortby", scope: incidentsOnly,
+		doc:    "Incidents: event_date (oldest first, the default) or -event_date (newest first).",
+		schema: obj{"type": "string", "enum": []string{"event_date", "-event_date"}},
+		parse: func(f *geo.Filter, _ url.Values, v string) string {
+			switch v {
+			case "event_date", "+event_date":
+			case "-event_date":
+				f.Newest = true
+			default:
+				return "must be event_date or -event_date, got " + strconv.Quote(v)
+			}
+			return ""
+		}},
+	// The map's view: not filters, so the API ignores them; pages keep them.
+	{name: "view", scope: mapView, doc: "The map's zoom/lat/lon."},
+	{name: "layers", scope: mapView, doc: "The context layers shown, comma-separated."},
+	{name: "incident", scope: mapView, doc: "The incident whose popup is open."},
+	{name: "title", scope: mapView, doc: "An embed's heading."},
+	{name: "caption", scope: mapView, doc: "An embed's caption."},
+}
+
+// countryPattern is an ISO 3166-1 alpha-2 code in either case; the server
+// upper-cases it, and the map's form checks it with the same pattern.
+const countryPattern = "^[A-Za-z]{2}$"
+
+var countryCode = regexp.MustCompile("^[A-Z]{2}$")
+
+// paramNames lists the names of the parameters of the given scopes, in the
+// table's order.
+func paramNames(scopes ...scope) []string {
+	var out []string
+	for _, p := range params {
+		if slices.Contains(scopes, p.scope) {
+			out = append(out, p.name)
+		}
+	}
+	return out
+}
+
+// filterParams are the parameters the map hands to the API: every filter,
+// bbox among them, but not the paging or the format.
+func filterParams() []string {
+	out := []string{"bbox"}
+	return append(out, paramNames(incidentsOnly)...)
+}
+
+// parseFilter reads a geo.Filter from query parameters of the given scopes
+// (and the names in extra, which the caller reads itself), refusing unknown
+// parameters and bad values with a problem that names them.
+func parseFilter(q url.Values, scopes []scope, extra ...string) (geo.Filter, error) {
 	var f geo.Filter
 	var bad []geo.Problem
-	add := func(param, reason string) { bad = append(bad, geo.Problem{Field: param, Reason: reason}) }
-	known := append(slices.Clone(commonParams), extra...)
-	if incidents {
-		known = append(known, incidentParams...)
-	}
+	known := append(paramNames(scopes...), extra...)
 	keys := make([]string, 0, len(q))
 	for k := range q {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
+	slices.Sort(keys)
 	for _, k := range keys {
 		if !slices.Contains(known, k) {
 			reason := "unknown parameter; known: " + strings.Join(known, ", ")
-			if slices.Contains(incidentParams, k) {
+			if slices.Contains(paramNames(incidentsOnly), k) {
 				reason = "applies to incidents only"
 			}
-			add(k, reason)
+			bad = append(bad, geo.Problem{Field: k, Reason: reason})
 		}
 	}
-	if v := q.Get("bbox"); v != "" {
-		b, err := parseBBox(v)
-		if err != "" {
-			add("bbox", err)
-		} else {
-			f.BBox = &b
-		}
-	}
-	if v := q.Get("datetime"); v != "" {
-		from, to, err := parseDatetime(v)
-		if err != "" {
-			add("datetime", err)
-		}
-		f.From, f.To = from, to
-	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			add("limit", "must be a whole number of at least 1, got "+strconv.Quote(v))
-		}
-		f.Limit = min(n, geo.MaxLimit) // large limits are clamped, not refused
-	}
-	if v := q.Get("offset"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			add("offset", "must be a whole number of at least 0, got "+strconv.Quote(v))
-		}
-		f.Offset = n
-	}
-	for _, t := range list(q, "event_type") {
-		if _, ok := geo.LookupEventType(t); !ok {
-			add("event_type", "unknown event type "+strconv.Quote(t)+"; known: "+strings.Join(geo.EventTypeNames(), ", "))
+	for _, p := range params {
+		if p.parse == nil || !slices.Contains(scopes, p.scope) || strings.Join(q[p.name], "") == "" {
 			continue
 		}
-		f.EventTypes = append(f.EventTypes, t)
-	}
-	for _, t := range list(q, "sub_event_type") {
-		if !slices.Contains(geo.SubEventTypeNames(), t) {
-			add("sub_event_type", "unknown sub-event type "+strconv.Quote(t))
-			continue
+		if problem := p.parse(&f, q, q.Get(p.name)); problem != "" {
+			bad = append(bad, geo.Problem{Field: p.name, Reason: problem})
 		}
-		f.SubEventTypes = append(f.SubEventTypes, t)
-	}
-	for _, c := range list(q, "country") {
-		c = strings.ToUpper(c)
-		if len(c) != 2 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' {
-			add("country", "must be ISO 3166-1 alpha-2 codes such as TN, got "+strconv.Quote(c))
-			continue
-		}
-		f.Countries = append(f.Countries, c)
-	}
-	f.Actor = strings.TrimSpace(q.Get("actor"))
-	f.Query = strings.TrimSpace(q.Get("q"))
-	if v := q.Get("min_fatalities"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			add("min_fatalities", "must be a whole number of at least 0, got "+strconv.Quote(v))
-		}
-		f.MinFatalities = &n
-	}
-	if v := q.Get("near_barrier_km"); v != "" {
-		km, err := strconv.ParseFloat(v, 64)
-		if err != nil || km < 0 || math.IsNaN(km) || math.IsInf(km, 0) {
-			add("near_barrier_km", "must be a distance in km of at least 0, got "+strconv.Quote(v))
-		}
-		f.NearBarrierKm = &km
-	}
-	switch v := q.Get("sortby"); v {
-	case "", "event_date", "+event_date":
-	case "-event_date":
-		f.Newest = true
-	default:
-		add("sortby", "must be event_date or -event_date, got "+strconv.Quote(v))
-	}
-	if v := q.Get("as_of"); v != "" {
-		t, err := time.Parse(time.RFC3339Nano, v)
-		if err != nil {
-			add("as_of", "must be an RFC 3339 time such as 2016-03-02T12:00:00Z, got "+strconv.Quote(v))
-		}
-		f.AsOf = t.UTC()
-	}
-	if v := q.Get("f"); v != "" && !slices.Contains(formats, v) {
-		add("f", "must be one of "+strings.Join(formats, ", ")+", got "+strconv.Quote(v))
 	}
 	if len(bad) > 0 {
 		return f, &geo.Error{Kind: geo.EInvalid, Message: "invalid query parameters", Problems: bad}
@@ -138,20 +259,34 @@ func parseFilter(q url.Values, incidents bool, extra ...string) (geo.Filter, err
 	return f, nil
 }
 
-// formats are the values of f.
-var formats = []string{"json", "geojson", "html"}
+// Scopes of the routes that read filters.
+var (
+	layerScopes    = []scope{everyCollection}
+	incidentScopes = []scope{everyCollection, incidentsOnly}
+	pageScopes     = []scope{everyCollection, incidentsOnly, mapView}
+)
 
-// list reads a parameter given as a comma-separated list, or repeated.
-func list(q url.Values, name string) []string {
-	var out []string
+// scopesOf is where a collection's parameters come from.
+func scopesOf(collection string) []scope {
+	if collection == geo.IncidentsCollection {
+		return incidentScopes
+	}
+	return layerScopes
+}
+
+// eachItem reads a parameter given as a comma-separated list, or repeated,
+// and hands each item to fn, returning the first problem.
+func eachItem(q url.Values, name string, fn func(string) string) string {
 	for _, v := range q[name] {
 		for _, item := range strings.Split(v, ",") {
 			if item = strings.TrimSpace(item); item != "" {
-				out = append(out, item)
+				if problem := fn(item); problem != "" {
+					return problem
+				}
 			}
 		}
 	}
-	return out
+	return ""
 }
 
 // parseBBox reads "minLon,minLat,maxLon,maxLat"; minLon > maxLon means the

@@ -48,7 +48,7 @@ func TestParseFilter(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
 			q, _ := url.ParseQuery(tt.query)
-			f, err := parseFilter(q, true)
+			f, err := parseFilter(q, incidentScopes)
 			if tt.badParam != "" {
 				ps := geo.ErrorProblems(err)
 				if geo.ErrorKind(err) != geo.EInvalid || len(ps) == 0 || ps[0].Field != tt.badParam {

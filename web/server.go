@@ -44,6 +44,8 @@ type Config struct {
 	EmbedOrigins []string
 	// RequestTimeout bounds each request's handler; 0 means 30 s.
 	RequestTimeout time.Duration
+	// Now is the clock for time stamps and download names; nil means time.Now.
+	Now func() time.Time
 }
 
 // Server is the Borderwatch HTTP server.
@@ -66,6 +68,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	if cfg.RequestTimeout == 0 {
 		cfg.RequestTimeout = 30 * time.Second
@@ -222,6 +227,8 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		return next(c)
 	}
 }
+
+func (s *Server) now() time.Time { return s.cfg.Now() }
 
 // ServeHTTP makes a Server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }

@@ -47,6 +47,9 @@ func writeFile(t *testing.T, name, body string) string {
 
 func TestImportListsEveryBadFeatureAndWritesNothing(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "x.db")
+	if code, _, stderr := runCLI(t, "import", "--db", db, writeFile(t, "one.geojson", strings.Replace(goodFeature, "%s", "already there", 1))); code != 0 {
+		t.Fatalf("first import: exit code %d: %s", code, stderr)
+	}
 	bad := `{"type":"FeatureCollection","features":[` +
 		strings.Replace(goodFeature, "%s", "fine", 1) + `,` +
 		strings.Replace(strings.Replace(goodFeature, "%s", "out of range", 1), "[11.22,33.14]", "[11.22,133.14]", 1) + `,` +
@@ -63,8 +66,8 @@ func TestImportListsEveryBadFeatureAndWritesNothing(t *testing.T) {
 	if strings.Contains(stderr, "feature 0") {
 		t.Errorf("got stderr %q, want the good feature not reported", stderr)
 	}
-	if _, err := os.Stat(db); err == nil && countIncidents(t, db) != 0 {
-		t.Error("a refused import wrote incidents")
+	if n := countIncidents(t, db); n != 1 {
+		t.Errorf("after a refused import: got %d incidents, want the 1 imported before", n)
 	}
 }
 
@@ -134,16 +137,85 @@ func TestExportRefusesMissingDatabase(t *testing.T) {
 	}
 }
 
+// A restart never duplicates the bundled data nor undoes an edit made since.
 func TestSeedingTwiceNeverDuplicates(t *testing.T) {
+	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "seed.db")
-	for range 2 {
-		st, _, err := open(context.Background(), path, testWebConfig())
-		if err != nil {
-			t.Fatal(err)
-		}
-		st.Close()
+	st, _, err := open(ctx, path, testWebConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	inc, err := st.Incident(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inc.Title = "Edited after the first start"
+	if err := st.UpdateIncident(ctx, &inc); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	st, _, err = open(ctx, path, testWebConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if got, err := st.Incident(ctx, 1); err != nil || got.Title != inc.Title {
+		t.Errorf("after a restart: got title %q (%v), want the edit %q kept", got.Title, err, inc.Title)
 	}
 	if n := countIncidents(t, path); n != 10 {
 		t.Errorf("after two starts: got %d incidents, want the 10 bundled ones", n)
 	}
+}
+
+func TestCSVExportReimportsToTheSameData(t *testing.T) {
+	app := newTestApp(t, "none")
+	_, csvBody := get(t, app.URL+"/export/incidents.csv")
+	_, before := get(t, app.URL+"/export/incidents.geojson")
+	db := filepath.Join(t.TempDir(), "copy.db")
+	if code, out, stderr := runCLI(t, "import", "--db", db, writeFile(t, "all.csv", csvBody)); code != 0 {
+		t.Fatalf("import CSV: exit %d %s %s", code, out, stderr)
+	}
+	code, after, _ := runCLI(t, "export", "--db", db)
+	if code != 0 {
+		t.Fatal("export failed")
+	}
+	var a, b featureCollection
+	json.Unmarshal([]byte(before), &a)
+	json.Unmarshal([]byte(after), &b)
+	if len(a.Features) != 10 || len(b.Features) != 10 {
+		t.Fatalf("got %d and %d features, want 10 each", len(a.Features), len(b.Features))
+	}
+	for i := range a.Features {
+		for _, p := range []string{"created_at", "updated_at", "border_km", "barrier_km"} {
+			delete(a.Features[i].Properties, p) // the copy has no layers, and new timestamps
+			delete(b.Features[i].Properties, p)
+		}
+		ja, _ := json.Marshal(a.Features[i])
+		jb, _ := json.Marshal(b.Features[i])
+		if string(ja) != string(jb) {
+			t.Errorf("feature %d differs after a CSV round trip:\n%s\n%s", i, ja, jb)
+		}
+	}
+}
+
+func TestImportACLEDStyleCSV(t *testing.T) {
+	acled := "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,inter1,actor2,country,iso,admin1,location,latitude,longitude,geo_precision,source,notes,fatalities\n" +
+		"TUN1,2016-03-07,2016,1,Political violence,Battles,Armed clash,Military Forces of Tunisia (2014-2019),,1,Islamic State (Tunisia),Tunisia,788,Medenine,Ben Gardane,33.1378,11.2196,1,Reuters; AFP,Militants attack army and police posts in Ben Gardane.,55\n" +
+		"TUN2,2016-03-08,2016,1,Political violence,Battles,Skirmish,X,,1,,Tunisia,788,Medenine,Ben Gardane,33.1378,11.2196,1,Reuters,,\n"
+	db := filepath.Join(t.TempDir(), "acled.db")
+	code, _, stderr := runCLI(t, "import", "--db", db, writeFile(t, "acled.csv", acled))
+	if code != 1 || !strings.Contains(stderr, `row 1: invalid incident: sub_event_type: "Skirmish" is not a sub-event type of "Battles"`) {
+		t.Fatalf("got exit %d, %q; want row 1 refused", code, stderr)
+	}
+	acled = strings.Split(acled, "TUN2")[0]
+	if code, _, stderr := runCLI(t, "import", "--db", db, writeFile(t, "acled.csv", acled)); code != 0 {
+		t.Fatalf("got exit %d, %s", code, stderr)
+	}
+	_, out, _ := runCLI(t, "export", "--db", db)
+	for _, want := range []string{`"title":"Armed clash in Ben Gardane"`, `"country":"TN"`, `"fatalities":55`, `"publisher":"AFP"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("export lacks %s", want)
+		}
+	}
+	os.Remove(db)
 }

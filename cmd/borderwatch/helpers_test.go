@@ -1,15 +1,52 @@
 package main
 
 import (
+	"context"
 	"io"
 	"log/slog"
-
-	"github.com/borderwatch/borderwatch/web"
+	"net/http/httptest"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/store"
+	"github.com/borderwatch/borderwatch/web"
+	"github.com/borderwatch/borderwatch/web/webtest"
+)
+
+// testApp runs the app as "serve" wires it, on a random port, over a fresh
+// database in t.TempDir() holding the bundled dataset.
+type testApp struct {
+	URL   string
+	Store *store.DB
+}
+
+func newTestApp(tb testing.TB, tiles string) *testApp {
+	tb.Helper()
+	cfg := testWebConfig()
+	cfg.Tiles = tiles
+	st, srv, err := open(context.Background(), filepath.Join(tb.TempDir(), "bw.db"), cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	tb.Cleanup(func() { ts.Close(); st.Close() })
+	return &testApp{URL: ts.URL, Store: st}
+}
+
+func testWebConfig() web.Config {
+	return web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Tiles: "none"}
+}
+
+const browserAccept = webtest.BrowserAccept
+
+type featureCollection = webtest.FeatureCollection
+
+var (
+	get           = webtest.Get
+	getCollection = webtest.GetCollection
 )
 
 func mustDate(tb testing.TB, s string) time.Time {
@@ -22,7 +59,3 @@ func mustDate(tb testing.TB, s string) time.Time {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
-func testWebConfig() web.Config {
-	return web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Tiles: "none"}
-}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/borderwatch/borderwatch/geo"
 	"github.com/borderwatch/borderwatch/store"
+	"github.com/borderwatch/borderwatch/web"
 )
 
 func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -81,12 +82,12 @@ func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer st.Close()
-	fw := geo.NewGeoJSONWriter(stdout)
-	if *format == "csv" {
-		fw = geo.NewCSVWriter(stdout)
-	}
-	if err := st.EachIncident(ctx, geo.Filter{}, fw.Write); err != nil {
+	w, err := web.NewIncidentWriter(stdout, *format)
+	if err != nil {
 		return err
 	}
-	return fw.Close()
+	if err := st.EachIncident(ctx, geo.Filter{}, w.Incident); err != nil {
+		return err
+	}
+	return w.Close()
 }

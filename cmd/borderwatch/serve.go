@@ -56,9 +56,13 @@ func open(ctx context.Context, path string, cfg web.Config) (*store.DB, *web.Ser
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := seed(ctx, st, cfg.Logger); err != nil {
+	seeded, err := data.Seed(ctx, st)
+	if err != nil {
 		st.Close()
 		return nil, nil, err
+	}
+	if seeded {
+		cfg.Logger.Info("loaded the bundled dataset")
 	}
 	cfg.Store = st
 	cfg.DataAttribution = data.Attribution

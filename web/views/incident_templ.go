@@ -682,13 +682,7 @@ func count(n *int) string {
 	return strconv.Itoa(*n)
 }
 
-func place(inc geo.Incident) string {
-	s := inc.Location
-	if inc.Admin1 != "" {
-		s += ", " + inc.Admin1
-	}
-	return s + " (" + inc.Country + ")"
-}
+func place(inc geo.Incident) string { return inc.PlaceLabel() }
 
 func sourceLabel(s geo.Source) string {
 	if s.Title == "" {

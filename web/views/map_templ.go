@@ -18,6 +18,10 @@ type MapConfig struct {
 	EventTypes      []string    `json:"eventTypes"`
 	// FilterParams are the query parameters the map hands to the API.
 	FilterParams []string `json:"filterParams"`
+	// ViewParams are the map's own state in its URL, beside the filters.
+	ViewParams []string `json:"viewParams"`
+	// CountryPattern checks one country code, as the API does.
+	CountryPattern string `json:"countryPattern"`
 	// Embed is set in the embed view: no history entries, no share dialog.
 	Embed bool `json:"embed,omitempty"`
 }
@@ -77,7 +81,7 @@ func MapPage(cfg MapConfig, count int, v ViewState) templ.Component {
 			var templ_7745c5c3_Var3 string
 			templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(count)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/views/map.templ`, Line: 32, Col: 69}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/views/map.templ`, Line: 36, Col: 69}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 			if templ_7745c5c3_Err != nil {

@@ -1,47 +1,16 @@
-package main
+package web_test
 
 import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/borderwatch/borderwatch/web"
 )
-
-type link struct {
-	Href, Rel, Type string
-}
-
-func getJSON(t *testing.T, url string, v any, header ...string) *http.Response {
-	t.Helper()
-	res, body := get(t, url, header...)
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: got %d %s", url, res.StatusCode, body)
-	}
-	if err := json.Unmarshal([]byte(body), v); err != nil {
-		t.Fatalf("GET %s: %v in %s", url, err, body)
-	}
-	return res
-}
-
-func rels(links []link) map[string]link {
-	m := map[string]link{}
-	for _, l := range links {
-		if _, ok := m[l.Rel]; !ok {
-			m[l.Rel] = l
-		}
-	}
-	return m
-}
 
 func TestLandingConformanceAndCollections(t *testing.T) {
 	app := newTestApp(t, "none")
@@ -240,8 +209,13 @@ func TestConditionalGETAndCORS(t *testing.T) {
 		t.Errorf("If-Modified-Since: got %d, want 304", res.StatusCode)
 	}
 	// A change makes the old validators stale.
-	if code, _, stderr := runCLI(t, "import", "--db", app.Store.Path(), writeFile(t, "one.geojson", strings.Replace(goodFeature, "%s", "new", 1))); code != 0 {
-		t.Fatal(stderr)
+	inc, err := app.Store.Incident(context.Background(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inc.ID = 0
+	if err := app.Store.CreateIncident(context.Background(), &inc); err != nil {
+		t.Fatal(err)
 	}
 	if res, _ := get(t, url, "If-None-Match", etag); res.StatusCode != http.StatusOK || res.Header.Get("ETag") == etag {
 		t.Errorf("after an import: got %d with ETag %q, want 200 and a new ETag", res.StatusCode, res.Header.Get("ETag"))
@@ -249,21 +223,15 @@ func TestConditionalGETAndCORS(t *testing.T) {
 }
 
 func TestBaseURLMakesLinksRightBehindAProxy(t *testing.T) {
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, srv, err := open(context.Background(), filepath.Join(t.TempDir(), "bw.db"),
-		web.Config{Logger: log, Tiles: "none", BaseURL: "https://maps.example.org/borderwatch/"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
+	cfg := testWebConfig()
+	cfg.BaseURL = "https://maps.example.org/borderwatch/"
+	app := newTestAppWith(t, cfg)
 	var page struct{ Links []link }
-	getJSON(t, ts.URL+"/collections/incidents/items?limit=1", &page)
+	getJSON(t, app.URL+"/collections/incidents/items?limit=1", &page)
 	if got := rels(page.Links)["next"].Href; !strings.HasPrefix(got, "https://maps.example.org/borderwatch/collections/incidents/items?") {
 		t.Errorf("got next link %q, want it under the base URL", got)
 	}
-	if _, _, err := open(context.Background(), filepath.Join(t.TempDir(), "x.db"), web.Config{Logger: log, BaseURL: "maps.example.org"}); err == nil {
+	if _, err := web.New(web.Config{Store: app.Store, BaseURL: "maps.example.org"}); err == nil {
 		t.Error("a relative base URL is accepted")
 	}
 }
@@ -325,59 +293,6 @@ func TestExports(t *testing.T) {
 	if res, body := get(t, app.URL+"/export/barrier.csv"); res.StatusCode != 200 || !strings.Contains(body, "LINESTRING") {
 		t.Errorf("barrier CSV: got %d", res.StatusCode)
 	}
-}
-
-func TestCSVExportReimportsToTheSameData(t *testing.T) {
-	app := newTestApp(t, "none")
-	_, csvBody := get(t, app.URL+"/export/incidents.csv")
-	_, before := get(t, app.URL+"/export/incidents.geojson")
-	db := filepath.Join(t.TempDir(), "copy.db")
-	if code, out, stderr := runCLI(t, "import", "--db", db, writeFile(t, "all.csv", csvBody)); code != 0 {
-		t.Fatalf("import CSV: exit %d %s %s", code, out, stderr)
-	}
-	code, after, _ := runCLI(t, "export", "--db", db)
-	if code != 0 {
-		t.Fatal("export failed")
-	}
-	var a, b featureCollection
-	json.Unmarshal([]byte(before), &a)
-	json.Unmarshal([]byte(after), &b)
-	if len(a.Features) != 10 || len(b.Features) != 10 {
-		t.Fatalf("got %d and %d features, want 10 each", len(a.Features), len(b.Features))
-	}
-	for i := range a.Features {
-		for _, p := range []string{"created_at", "updated_at", "border_km", "barrier_km"} {
-			delete(a.Features[i].Properties, p) // the copy has no layers, and new timestamps
-			delete(b.Features[i].Properties, p)
-		}
-		ja, _ := json.Marshal(a.Features[i])
-		jb, _ := json.Marshal(b.Features[i])
-		if string(ja) != string(jb) {
-			t.Errorf("feature %d differs after a CSV round trip:\n%s\n%s", i, ja, jb)
-		}
-	}
-}
-
-func TestImportACLEDStyleCSV(t *testing.T) {
-	acled := "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,inter1,actor2,country,iso,admin1,location,latitude,longitude,geo_precision,source,notes,fatalities\n" +
-		"TUN1,2016-03-07,2016,1,Political violence,Battles,Armed clash,Military Forces of Tunisia (2014-2019),,1,Islamic State (Tunisia),Tunisia,788,Medenine,Ben Gardane,33.1378,11.2196,1,Reuters; AFP,Militants attack army and police posts in Ben Gardane.,55\n" +
-		"TUN2,2016-03-08,2016,1,Political violence,Battles,Skirmish,X,,1,,Tunisia,788,Medenine,Ben Gardane,33.1378,11.2196,1,Reuters,,\n"
-	db := filepath.Join(t.TempDir(), "acled.db")
-	code, _, stderr := runCLI(t, "import", "--db", db, writeFile(t, "acled.csv", acled))
-	if code != 1 || !strings.Contains(stderr, `row 1: invalid incident: sub_event_type: "Skirmish" is not a sub-event type of "Battles"`) {
-		t.Fatalf("got exit %d, %q; want row 1 refused", code, stderr)
-	}
-	acled = strings.Split(acled, "TUN2")[0]
-	if code, _, stderr := runCLI(t, "import", "--db", db, writeFile(t, "acled.csv", acled)); code != 0 {
-		t.Fatalf("got exit %d, %s", code, stderr)
-	}
-	_, out, _ := runCLI(t, "export", "--db", db)
-	for _, want := range []string{`"title":"Armed clash in Ben Gardane"`, `"country":"TN"`, `"fatalities":55`, `"publisher":"AFP"`} {
-		if !strings.Contains(out, want) {
-			t.Errorf("export lacks %s", want)
-		}
-	}
-	os.Remove(db)
 }
 
 func TestHEADAnswersLikeGET(t *testing.T) {

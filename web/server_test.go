@@ -1,90 +1,16 @@
-package main
+package web_test
 
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/borderwatch/borderwatch/geo"
-	"github.com/borderwatch/borderwatch/store"
 	"github.com/borderwatch/borderwatch/web"
 	"github.com/paulmach/orb"
 )
-
-// testApp runs the app as "serve" wires it, on a random port, over a fresh
-// database in t.TempDir() holding the bundled dataset.
-type testApp struct {
-	URL   string
-	Store *store.DB
-}
-
-func newTestApp(tb testing.TB, tiles string) *testApp {
-	tb.Helper()
-	ctx := context.Background()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, srv, err := open(ctx, filepath.Join(tb.TempDir(), "bw.db"), web.Config{Logger: log, Tiles: tiles})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	tb.Cleanup(func() { ts.Close(); st.Close() })
-	return &testApp{URL: ts.URL, Store: st}
-}
-
-// browserAccept is what Chromium asks for when it loads a page.
-const browserAccept = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
-
-func get(tb testing.TB, url string, header ...string) (*http.Response, string) {
-	tb.Helper()
-	req, _ := http.NewRequest(http.MethodGet, url, nil)
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res, string(b)
-}
-
-type featureCollection struct {
-	Type           string `json:"type"`
-	NumberMatched  int    `json:"numberMatched"`
-	NumberReturned int    `json:"numberReturned"`
-	Features       []struct {
-		Type       string          `json:"type"`
-		ID         json.Number     `json:"id"`
-		Geometry   json.RawMessage `json:"geometry"`
-		Properties map[string]any  `json:"properties"`
-	} `json:"features"`
-}
-
-func getCollection(tb testing.TB, url string) featureCollection {
-	tb.Helper()
-	res, body := get(tb, url)
-	if res.StatusCode != http.StatusOK {
-		tb.Fatalf("GET %s: got %d %s, want 200", url, res.StatusCode, body)
-	}
-	if ct := res.Header.Get("Content-Type"); ct != "application/geo+json" {
-		tb.Errorf("GET %s: got Content-Type %q, want application/geo+json", url, ct)
-	}
-	var fc featureCollection
-	dec := json.NewDecoder(strings.NewReader(body))
-	dec.UseNumber()
-	if err := dec.Decode(&fc); err != nil {
-		tb.Fatalf("GET %s: %v", url, err)
-	}
-	return fc
-}
 
 func TestIncidentItemsAreRFC7946(t *testing.T) {
 	app := newTestApp(t, "none")
@@ -194,9 +120,11 @@ func TestBarrierShowsMeasuredAndReportedLengths(t *testing.T) {
 	}
 	p := fc.Features[0].Properties
 	measured, _ := p["measured_length_km"].(json.Number).Float64()
-	var layer geo.Layer
-	layer, _ = app.Store.Layer(context.Background(), "barrier")
-	if want := geo.LengthKm(layer.Features[0].Geometry); measured < want-0.1 || measured > want+0.1 {
+	barrier, err := app.Store.LayerFeature(context.Background(), "barrier", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := geo.LengthKm(barrier.Geometry); measured < want-0.1 || measured > want+0.1 {
 		t.Errorf("got measured_length_km %v, want the haversine length %.1f", measured, want)
 	}
 	reported := p["reported_lengths"].([]any)

@@ -1,14 +1,10 @@
-package main
+package web_test
 
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -43,20 +39,13 @@ func TestFramingRules(t *testing.T) {
 	}
 
 	// With an allow-list, only those origins may frame embeds.
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, srv, err := open(context.Background(), filepath.Join(t.TempDir(), "x.db"),
-		web.Config{Logger: log, Tiles: "none", EmbedOrigins: []string{"https://news.example.org", "https://blog.example.com"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
-	res, _ = get(t, ts.URL+"/embed")
+	cfg := testWebConfig()
+	cfg.EmbedOrigins = []string{"https://news.example.org", "https://blog.example.com"}
+	res, _ = get(t, newTestAppWith(t, cfg).URL+"/embed")
 	if csp := res.Header.Get("Content-Security-Policy"); !strings.HasSuffix(csp, "frame-ancestors https://news.example.org https://blog.example.com") {
 		t.Errorf("with --embed-origins: got CSP %q", csp)
 	}
-	if _, _, err := open(context.Background(), filepath.Join(t.TempDir(), "y.db"), web.Config{Logger: log, EmbedOrigins: []string{"news.example.org"}}); err == nil {
+	if _, err := web.New(web.Config{Store: app.Store, EmbedOrigins: []string{"news.example.org"}}); err == nil {
 		t.Error("an embed origin without a scheme is accepted")
 	}
 }

@@ -1,0 +1,149 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/borderwatch/borderwatch/geo"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+	"github.com/paulmach/orb/maptile"
+)
+
+// Derived columns: what the store computes for every incident on each write
+// (distances to the border and the barrier, the marker point in degrees and
+// in Web Mercator units) and keeps current when the context layers change.
+
+// contextLines are the border and barrier lines distances are measured to.
+type contextLines struct {
+	border, barrier orb.Collection
+}
+
+func (l contextLines) distances(g orb.Geometry) (border, barrier *float64) {
+	measure := func(lines orb.Collection) *float64 {
+		if len(lines) == 0 {
+			return nil
+		}
+		d := geo.DistanceToKm(g, lines)
+		return &d
+	}
+	return measure(l.border), measure(l.barrier)
+}
+
+func loadContextLines(ctx context.Context, tx *Tx) (contextLines, error) {
+	var l contextLines
+	rows, err := tx.QueryContext(ctx, `SELECT l.kind, f.geom FROM layer_features f JOIN layers l ON l.id = f.layer_id
+		WHERE l.kind IN (?, ?)`, geo.KindBorder, geo.KindBarrier)
+	if err != nil {
+		return l, fmt.Errorf("load context lines: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind string
+		var b []byte
+		if err := rows.Scan(&kind, &b); err != nil {
+			return l, fmt.Errorf("load context lines: %w", err)
+		}
+		g, err := wkb.Unmarshal(b)
+		if err != nil {
+			return l, fmt.Errorf("load context lines: %w", err)
+		}
+		if kind == geo.KindBorder {
+			l.border = append(l.border, g)
+		} else {
+			l.barrier = append(l.barrier, g)
+		}
+	}
+	return l, rows.Err()
+}
+
+// markerPoint is where an incident's marker goes, in degrees and in Web
+// Mercator units of [0, 1) (orb's tile fraction at zoom 0), for clustering
+// on a pixel grid at any zoom.
+func markerPoint(g orb.Geometry) (p, m orb.Point) {
+	p = geo.RepresentativePoint(g)
+	// orb puts every point south of 85.0511°S at the top at zoom 0: clamp first.
+	return p, maptile.Fraction(orb.Point{p[0], max(-85.05112878, min(85.05112878, p[1]))}, 0)
+}
+
+// remeasure recomputes every incident's distances after a border or
+// barrier layer changed, in the layer's transaction.
+func remeasure(ctx context.Context, tx *Tx) error {
+	lines, err := loadContextLines(ctx, tx)
+	if err != nil {
+		return err
+	}
+	all, err := incidentGeometries(ctx, tx, "")
+	if err != nil {
+		return fmt.Errorf("remeasure: %w", err)
+	}
+	for _, r := range all {
+		border, barrier := lines.distances(r.geom)
+		if _, err := tx.ExecContext(ctx, `UPDATE incidents SET border_km = ?, barrier_km = ? WHERE id = ?`, border, barrier, r.id); err != nil {
+			return fmt.Errorf("remeasure incident %d: %w", r.id, err)
+		}
+		// Distances are derived, not edited: the current version follows.
+		if _, err := tx.ExecContext(ctx, `UPDATE incident_versions SET border_km = ?, barrier_km = ? WHERE id = ? AND valid_to IS NULL`, border, barrier, r.id); err != nil {
+			return fmt.Errorf("remeasure incident %d: %w", r.id, err)
+		}
+	}
+	return nil
+}
+
+// fillDerived sets what rows written before a migration lack: incidents'
+// marker points (migration 004) and layer features' boxes (005).
+func (db *DB) fillDerived(ctx context.Context) error {
+	tx, err := db.BeginTx(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	todo, err := incidentGeometries(ctx, tx, `mx IS NULL`)
+	if err != nil {
+		return fmt.Errorf("fill marker points: %w", err)
+	}
+	for _, r := range todo {
+		p, m := markerPoint(r.geom)
+		if _, err := tx.ExecContext(ctx, `UPDATE incidents SET px = ?, py = ?, mx = ?, my = ? WHERE id = ?`, p[0], p[1], m[0], m[1], r.id); err != nil {
+			return fmt.Errorf("fill marker points: %w", err)
+		}
+	}
+	if err := fillLayerBounds(ctx, tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// idGeom is an incident's id and geometry.
+type idGeom struct {
+	id   int64
+	geom orb.Geometry
+}
+
+// incidentGeometries reads the id and geometry of the incidents where cond
+// holds ("" for all), whole, so the caller can update them in the same
+// transaction afterwards.
+func incidentGeometries(ctx context.Context, tx *Tx, cond string) ([]idGeom, error) {
+	q := `SELECT id, geom FROM incidents`
+	if cond != "" {
+		q += ` WHERE ` + cond
+	}
+	rows, err := tx.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []idGeom
+	for rows.Next() {
+		var r idGeom
+		var b []byte
+		if err := rows.Scan(&r.id, &b); err != nil {
+			return nil, err
+		}
+		if r.geom, err = wkb.Unmarshal(b); err != nil {
+			return nil, fmt.Errorf("incident %d geometry: %w", r.id, err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,45 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/borderwatch/borderwatch/geo"
+	"github.com/labstack/echo/v4"
+)
+
+// handleItem serves one feature of a collection.
+func (s *Server) handleItem(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id < 1 {
+		return geo.Errorf(geo.ENotFound, "feature %q not found: feature ids are positive integers", c.Param("id"))
+	}
+	name := c.Param("collection")
+	path := s.baseURL(c) + "/collections/" + url.PathEscape(name)
+	links := append(selfLinks(path+"/items/"+strconv.FormatInt(id, 10), nil, mediaGeoJSON, "This feature"),
+		Link{Href: path + "?f=json", Rel: "collection", Type: mediaJSON, Title: "The collection"})
+	if name == geo.IncidentsCollection {
+		inc, err := s.cfg.Store.Incident(ctx, id)
+		if err != nil {
+			return err
+		}
+		if wantsHTML(c) {
+			return s.incidentHTML(c, inc)
+		}
+		return writeJSON(c, http.StatusOK, mediaGeoJSON, incidentFeature(inc, true, links))
+	}
+	layer, err := s.cfg.Store.Layer(ctx, name)
+	if err != nil {
+		return err
+	}
+	f, err := s.cfg.Store.LayerFeature(ctx, name, id)
+	if err != nil {
+		return err
+	}
+	if wantsHTML(c) {
+		return s.layerFeatureHTML(c, layer, f)
+	}
+	return writeJSON(c, http.StatusOK, mediaGeoJSON, layerFeature(f, links))
+}

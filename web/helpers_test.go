@@ -1,0 +1,86 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/borderwatch/borderwatch/data"
+	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/store"
+	"github.com/borderwatch/borderwatch/web"
+	"github.com/borderwatch/borderwatch/web/webtest"
+)
+
+// testApp is the server on a random port over a fresh database in
+// t.TempDir() holding the bundled dataset.
+type testApp struct {
+	URL   string
+	Store *store.DB
+}
+
+func newTestApp(tb testing.TB, tiles string) *testApp {
+	tb.Helper()
+	cfg := testWebConfig()
+	cfg.Tiles = tiles
+	return newTestAppWith(tb, cfg)
+}
+
+func newTestAppWith(tb testing.TB, cfg web.Config) *testApp {
+	tb.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(tb.TempDir(), "bw.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := data.Seed(ctx, st); err != nil {
+		tb.Fatal(err)
+	}
+	cfg.Store, cfg.DataAttribution = st, data.Attribution
+	srv, err := web.New(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	tb.Cleanup(func() { ts.Close(); st.Close() })
+	return &testApp{URL: ts.URL, Store: st}
+}
+
+func testWebConfig() web.Config {
+	return web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Tiles: "none"}
+}
+
+const browserAccept = webtest.BrowserAccept
+
+type (
+	featureCollection = webtest.FeatureCollection
+	link              = webtest.Link
+)
+
+var (
+	get           = webtest.Get
+	getCollection = webtest.GetCollection
+	rels          = webtest.Rels
+)
+
+func getJSON(tb testing.TB, url string, v any, header ...string) *http.Response {
+	tb.Helper()
+	return webtest.GetJSON(tb, url, v, header...)
+}
+
+func mustDate(tb testing.TB, s string) time.Time {
+	tb.Helper()
+	d, err := time.Parse(geo.DateLayout, s)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return d
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

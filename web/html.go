@@ -1,0 +1,193 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/url"
+
+	"github.com/a-h/templ"
+	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/web/views"
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb/geojson"
+)
+
+// Every page is rendered here: handlers hand plain values over, and this
+// file turns them into views.
+
+// render writes a templ component through a buffer, so a render error
+// reaches the error handler before any header is sent.
+func (s *Server) render(c echo.Context, status int, comp templ.Component) error {
+	var buf bytes.Buffer
+	if err := comp.Render(c.Request().Context(), &buf); err != nil {
+		return err
+	}
+	if c.Response().Header().Get("Cache-Control") == "" {
+		c.Response().Header().Set("Cache-Control", "no-cache")
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+func viewLinks(links []Link) []views.Link {
+	out := make([]views.Link, len(links))
+	for i, l := range links {
+		out[i] = views.Link(l)
+	}
+	return out
+}
+
+// mapConfig describes the tiles, layers and filter vocabulary to the map
+// script.
+func (s *Server) mapConfig(c echo.Context) (views.MapConfig, error) {
+	layers, err := s.cfg.Store.Layers(c.Request().Context())
+	if err != nil {
+		return views.MapConfig{}, err
+	}
+	cfg := views.MapConfig{DataAttribution: s.cfg.DataAttribution, EventTypes: geo.EventTypeNames(),
+		Layers: make([]views.LayerInfo, len(layers)), FilterParams: filterParams(), ViewParams: paramNames(mapView),
+		CountryPattern: countryPattern}
+	for i, l := range layers {
+		cfg.Layers[i] = views.LayerInfo{ID: l.ID, Title: l.Title, Kind: l.Kind, Attribution: l.Attribution}
+	}
+	if s.tiles != "" {
+		cfg.Tiles = s.tiles
+		cfg.TileAttribution = s.cfg.TileAttribution
+		if cfg.TileAttribution == "" && s.tiles == DefaultTiles {
+			cfg.TileAttribution, cfg.TileLink = DefaultTileAttribution, DefaultTileLink
+		}
+	}
+	return cfg, nil
+}
+
+// withOEmbed lets the page advertise its oEmbed endpoint.
+func (s *Server) withOEmbed(c echo.Context) {
+	r := c.Request()
+	self := s.baseURL(c) + r.URL.RequestURI()
+	href := s.baseURL(c) + "/oembed?format=json&url=" + url.QueryEscape(self)
+	c.SetRequest(r.WithContext(views.WithOEmbed(r.Context(), href)))
+}
+
+// viewState is the map's own URL state for a page.
+func (s *Server) viewState(c echo.Context, f geo.Filter) views.ViewState {
+	q := c.QueryParams()
+	v := views.ViewState{Title: q.Get("title"), Caption: q.Get("caption")}
+	if !f.AsOf.IsZero() {
+		v.AsOf = f.AsOf.Format("2 January 2006, 15:04 UTC")
+	}
+	v.FullURL = withQuery(s.baseURL(c)+"/", without(q, "title", "caption"))
+	return v
+}
+
+// mapPageHTML is the analyst's map, or (embed) the map alone for iframes.
+func (s *Server) mapPageHTML(c echo.Context, f geo.Filter, matched int, embed bool) error {
+	cfg, err := s.mapConfig(c)
+	if err != nil {
+		return err
+	}
+	s.withOEmbed(c)
+	view := s.viewState(c, f)
+	if embed {
+		cfg.Embed = true
+		return s.render(c, http.StatusOK, views.EmbedPage(cfg, view))
+	}
+	return s.render(c, http.StatusOK, views.MapPage(cfg, matched, view))
+}
+
+func (s *Server) incidentHTML(c echo.Context, inc geo.Incident) error {
+	feature, err := marshalIncident(inc)
+	if err != nil {
+		return err
+	}
+	incs, kms, err := s.cfg.Store.IncidentsNear(c.Request().Context(), geo.RepresentativePoint(inc.Geometry), 50, inc.ID, 20)
+	if err != nil {
+		return err
+	}
+	near := make([]views.Nearby, len(incs))
+	for i := range incs {
+		near[i] = views.Nearby{Incident: incs[i], Km: kms[i]}
+	}
+	cfg, err := s.mapConfig(c)
+	if err != nil {
+		return err
+	}
+	s.withOEmbed(c)
+	return s.render(c, http.StatusOK, views.IncidentPage(inc, feature, cfg, near))
+}
+
+func (s *Server) layerFeatureHTML(c echo.Context, layer geo.Layer, f *geojson.Feature) error {
+	cfg, err := s.mapConfig(c)
+	if err != nil {
+		return err
+	}
+	feature, err := marshalLayerFeature(f)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, views.FeaturePage(views.Collection{ID: layer.ID, Title: layer.Title}, f.ID.(int), f.Properties, feature, cfg))
+}
+
+func (s *Server) featuresHTML(c echo.Context, page featuresPage) error {
+	cfg, err := s.mapConfig(c)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer // the page's features for its map
+	fc := NewFeatureCollection(&buf, true)
+	for _, inc := range page.incidents {
+		fc.Incident(inc)
+	}
+	for _, f := range page.features {
+		fc.Feature(f)
+	}
+	if err := fc.Close(); err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, views.ItemsPage(views.Items{
+		Collection: views.Collection{ID: page.collection, Title: page.title},
+		Matched:    page.matched, Offset: page.filter.Offset,
+		Incidents: page.incidents, Links: viewLinks(page.links),
+		Query: without(c.QueryParams(), "f", "limit", "offset").Encode(),
+	}, json.RawMessage(buf.Bytes()), cfg))
+}
+
+func (s *Server) collectionsHTML(c echo.Context, cols []collectionJSON) error {
+	return s.render(c, http.StatusOK, views.CollectionsPage(collectionViews(cols)))
+}
+
+func (s *Server) collectionHTML(c echo.Context, col collectionJSON) error {
+	return s.render(c, http.StatusOK, views.CollectionPage(collectionViews([]collectionJSON{col})[0]))
+}
+
+func collectionViews(cols []collectionJSON) []views.Collection {
+	out := make([]views.Collection, len(cols))
+	for i, c := range cols {
+		out[i] = views.Collection{ID: c.ID, Title: c.Title, Description: c.Description, Attribution: c.Attribution, Links: viewLinks(c.Links)}
+		if c.Extent != nil {
+			out[i].BBox = c.Extent.Spatial.BBox[0]
+			if c.Extent.Temporal != nil {
+				out[i].Interval = *c.Extent.Temporal.Interval[0][0] + " – " + *c.Extent.Temporal.Interval[0][1]
+			}
+		}
+	}
+	return out
+}
+
+func (s *Server) conformanceHTML(c echo.Context) error {
+	return s.render(c, http.StatusOK, views.ConformancePage(conformance))
+}
+
+func (s *Server) apiHTML(c echo.Context) error {
+	var docs []views.Param
+	for _, p := range params {
+		if p.scope == mapView {
+			continue
+		}
+		docs = append(docs, views.Param{Name: p.name, Doc: p.doc, Incidents: p.scope == incidentsOnly})
+	}
+	return s.render(c, http.StatusOK, views.APIPage(docs))
+}
+
+func (s *Server) errorHTML(c echo.Context, status int, detail string) error {
+	return s.render(c, status, views.ErrorPage(status, http.StatusText(status), detail))
+}

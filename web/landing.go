@@ -1,0 +1,47 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// OGC API – Features, Part 1: Core (OGC 17-069r4).
+const (
+	crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+	trs   = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
+)
+
+var conformance = []string{
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
+}
+
+// handleLanding is the map for people and the API's landing page for clients.
+func (s *Server) handleLanding(c echo.Context) error {
+	if wantsHTML(c) {
+		return s.handleMap(c)
+	}
+	base := s.baseURL(c)
+	return writeJSON(c, http.StatusOK, mediaJSON, landingJSON{
+		Title:       "Borderwatch",
+		Description: "Sourced border and security incidents around the Tunisia–Libya border, with context layers, as OGC API – Features.",
+		Links: []Link{
+			{Href: base + "/?f=json", Rel: "self", Type: mediaJSON, Title: "This document"},
+			{Href: base + "/?f=html", Rel: "alternate", Type: mediaHTML, Title: "The map"},
+			{Href: base + "/openapi", Rel: "service-desc", Type: mediaOpenAPI, Title: "The API definition"},
+			{Href: base + "/openapi?f=html", Rel: "service-doc", Type: mediaHTML, Title: "The API documentation"},
+			{Href: base + "/conformance", Rel: "conformance", Type: mediaJSON, Title: "Conformance classes"},
+			{Href: base + "/collections", Rel: "data", Type: mediaJSON, Title: "Collections"},
+		},
+	})
+}
+
+func (s *Server) handleConformance(c echo.Context) error {
+	if wantsHTML(c) {
+		return s.conformanceHTML(c)
+	}
+	return writeJSON(c, http.StatusOK, mediaJSON, conformanceJSON{ConformsTo: conformance})
+}

@@ -1,0 +1,135 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Media types.
+const (
+	mediaJSON    = "application/json"
+	mediaHTML    = "text/html"
+	mediaOpenAPI = "application/vnd.oai.openapi+json;version=3.0"
+	mediaCSV     = "text/csv"
+	mediaGeoJSON = "application/geo+json"
+	mediaProblem = "application/problem+json"
+)
+
+const formatKey = "borderwatch.format"
+
+// format is what the request asks for, "html" or "json", negotiated once
+// per request: f wins, then Accept. The landing page answers a client that
+// states no preference with the map.
+func format(c echo.Context) string {
+	if f, ok := c.Get(formatKey).(string); ok {
+		return f
+	}
+	f := negotiate(c.Request(), c.Request().URL.Path == "/")
+	c.Set(formatKey, f)
+	return f
+}
+
+func wantsHTML(c echo.Context) bool { return format(c) == "html" }
+
+// negotiate picks html or json: f wins, then Accept. htmlFirst says what a
+// client that states no preference gets.
+func negotiate(r *http.Request, htmlFirst bool) string {
+	switch r.URL.Query().Get("f") {
+	case "html":
+		return "html"
+	case "json", "geojson":
+		return "json"
+	}
+	accept := r.Header.Get("Accept")
+	html, json := strings.Index(accept, "text/html"), strings.Index(accept, "json")
+	switch {
+	case html >= 0 && (json < 0 || html < json):
+		return "html"
+	case json >= 0:
+		return "json"
+	case htmlFirst:
+		return "html"
+	}
+	return "json"
+}
+
+// wantsProblemJSON says whether an error goes to this request as a JSON
+// problem: API paths unless HTML is asked for, and clients that prefer JSON.
+func wantsProblemJSON(r *http.Request) bool {
+	if r.URL.Query().Get("f") == "html" {
+		return false
+	}
+	api := strings.HasPrefix(r.URL.Path, "/collections") || strings.HasPrefix(r.URL.Path, "/export/") ||
+		r.URL.Path == "/conformance" || r.URL.Path == "/openapi"
+	if api && negotiate(r, false) == "json" {
+		return true
+	}
+	if r.URL.Query().Get("f") == "json" {
+		return true
+	}
+	accept := r.Header.Get("Accept")
+	return strings.Contains(accept, "json") && !strings.Contains(accept, "text/html")
+}
+
+// baseURL is the absolute URL the site is reached at, from --base-url or
+// from the request.
+func (s *Server) baseURL(c echo.Context) string {
+	if s.cfg.BaseURL != "" {
+		return strings.TrimRight(s.cfg.BaseURL, "/")
+	}
+	return c.Scheme() + "://" + c.Request().Host
+}
+
+// Link is an OGC API link.
+type Link struct {
+	Href  string `json:"href"`
+	Rel   string `json:"rel"`
+	Type  string `json:"type,omitempty"`
+	Title string `json:"title,omitempty"`
+}
+
+// selfLinks are a resource's self link in JSON (of the given media type)
+// and its HTML alternate, keeping the request's other parameters.
+func selfLinks(href string, q url.Values, media, title string) []Link {
+	return []Link{
+		{Href: withQuery(href, withParam(q, "f", "json")), Rel: "self", Type: media, Title: title},
+		{Href: withQuery(href, withParam(q, "f", "html")), Rel: "alternate", Type: mediaHTML, Title: title + " as HTML"},
+	}
+}
+
+// withQuery returns href with q, if any.
+func withQuery(href string, q url.Values) string {
+	if enc := q.Encode(); enc != "" {
+		return href + "?" + enc
+	}
+	return href
+}
+
+// withParam returns a copy of q with name set to v ("" removes it).
+func withParam(q url.Values, name, v string) url.Values {
+	out := url.Values{}
+	for k, vs := range q {
+		out[k] = vs
+	}
+	if v == "" {
+		out.Del(name)
+	} else {
+		out.Set(name, v)
+	}
+	return out
+}
+
+// without returns a copy of q without the given names.
+func without(q url.Values, names ...string) url.Values {
+	out := url.Values{}
+	for k, vs := range q {
+		if !slices.Contains(names, k) {
+			out[k] = vs
+		}
+	}
+	return out
+}
