@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/borderwatch/borderwatch/geo"
 	"github.com/chromedp/chromedp"
@@ -111,8 +112,7 @@ func TestBrowserTimelineBrushAndPlay(t *testing.T) {
 	if matched != api.NumberMatched || matched >= 10 || matched == 0 {
 		t.Errorf("after brushing %s: page says %d, API %d; want a smaller, equal count", search, matched, api.NumberMatched)
 	}
-	// Play steps the range forward; pause stops it.
-	before := search
+	// Play steps the range forward; pause stops it where it is.
 	b.do(t, chromedp.Click(chromedp.CSS(`[data-testid=timeline-clear]`)))
 	value(t, b, chromedp.Poll[bool](`!location.search.includes('datetime=')`))
 	b.do(t, chromedp.Click(chromedp.CSS(`[data-testid=timeline-play]`)))
@@ -120,7 +120,14 @@ func TestBrowserTimelineBrushAndPlay(t *testing.T) {
 	first := value(t, b, chromedp.Location())
 	value(t, b, chromedp.Poll[bool](fmt.Sprintf(`location.href !== %q`, first)))
 	b.do(t, chromedp.Click(chromedp.CSS(`[data-testid=timeline-play]`)))
-	_ = before
+	paused := value(t, b, chromedp.Location())
+	if label := value(t, b, chromedp.Evaluate[string](`document.querySelector('[data-testid=timeline-play]').getAttribute('aria-label')`)); label != "Play through time" {
+		t.Errorf("after pause: the button says %q, want Play through time", label)
+	}
+	b.do(t, chromedp.Sleep(2*time.Second)) // more than two steps of play
+	if now := value(t, b, chromedp.Location()); now != paused {
+		t.Errorf("after pause: the view moved on from %s to %s", paused, now)
+	}
 	if errs := b.jsErrors(); len(errs) > 0 {
 		t.Errorf("got JavaScript errors: %v", errs)
 	}
@@ -198,5 +205,56 @@ func TestBrowserAnalystMapAtPhoneWidth(t *testing.T) {
 	b.waitPopup(t, ".incident-popup")
 	if errs := b.jsErrors(); len(errs) > 0 {
 		t.Errorf("got JavaScript errors: %v", errs)
+	}
+}
+
+// The panel edits the filters as they are now, not as the page was loaded:
+// a sort order chosen since survives the next filter edit, and parameters
+// cleared since do not come back.
+func TestBrowserFilterEditsKeepTheCurrentState(t *testing.T) {
+	app := newTestApp(t, "none")
+	b := newBrowser(t, 1280, 850)
+	b.do(t, chromedp.Navigate(app.URL+"/?country=TN"), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)))
+
+	b.do(t, chromedp.Click(chromedp.CSS(`[data-testid=list-sort]`)))
+	value(t, b, chromedp.Poll[bool](`location.search.includes('sortby=-event_date')`))
+	b.do(t, chromedp.Focus(chromedp.CSS(`[data-testid=filter-type-5]`)), chromedp.KeyEvent(" "))
+	value(t, b, chromedp.Poll[bool](`location.search.includes('event_type=Strategic')`))
+	if q := value(t, b, chromedp.Evaluate[string](`location.search`)); !strings.Contains(q, "sortby=-event_date") || !strings.Contains(q, "country=TN") {
+		t.Errorf("after newest first, then a type: got %s, want the sort order and the country kept", q)
+	}
+
+	b.do(t, chromedp.Click(chromedp.CSS(`[data-testid=filter-reset]`)))
+	value(t, b, chromedp.Poll[bool](`location.search === '' || !location.search.includes('country')`))
+	b.do(t, chromedp.Focus(chromedp.CSS(`[data-testid=filter-type-0]`)), chromedp.KeyEvent(" "))
+	value(t, b, chromedp.Poll[bool](`location.search.includes('event_type=')`))
+	if q := value(t, b, chromedp.Evaluate[string](`location.search`)); strings.Contains(q, "country=") || strings.Contains(q, "sortby=") || strings.Contains(q, "Strategic") {
+		t.Errorf("after clearing, then a type: got %s, want none of the cleared parameters back", q)
+	}
+	if errs := b.jsErrors(); len(errs) > 0 {
+		t.Errorf("got JavaScript errors: %v", errs)
+	}
+}
+
+// The share dialog's downloads carry the view's filters only: a heading or
+// caption given for the embed is not a filter, and /export refuses it.
+func TestBrowserShareDownloadsAreValid(t *testing.T) {
+	app := newTestApp(t, "none")
+	b := newBrowser(t, 1280, 850)
+	b.do(t, chromedp.Navigate(app.URL+"/?event_type=Battles&title=Old"), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)))
+	b.do(t, chromedp.Click(chromedp.CSS(`[data-testid=share-button]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=share-dialog]`)),
+		chromedp.SendKeys(chromedp.CSS(`#share-heading`), "Clashes"),
+		chromedp.SendKeys(chromedp.CSS(`#share-caption`), "Source: Borderwatch"))
+	for _, id := range []string{"share-geojson", "share-csv"} {
+		href := value(t, b, chromedp.Evaluate[string](`document.querySelector('[data-testid=`+id+`]').href`))
+		u, err := url.Parse(href)
+		if err != nil || u.Query().Get("event_type") != "Battles" || u.Query().Has("title") || u.Query().Has("caption") {
+			t.Errorf("%s: got %q, want the filters without title or caption", id, href)
+			continue
+		}
+		if res, body := get(t, app.URL+u.RequestURI()); res.StatusCode != 200 {
+			t.Errorf("%s: GET %s: got %d %s", id, u.RequestURI(), res.StatusCode, body)
+		}
 	}
 }

@@ -1,28 +1,13 @@
-// How incidents read: dates at their precision, casualties with "unknown",
-// and the popup that gathers it all. Every string from data is set as text.
+// How incidents read: casualties with "unknown", and the popup that gathers
+// it all. Dates, precisions and places come labelled by the server (each
+// feature's "labels"), so the page and the API say the same. Every string
+// from data is set as text.
 import { el } from './dom.js';
-
-const DAY = 24 * 3600 * 1000;
-const iso = (d) => d.toISOString().slice(0, 10);
-
-export function dateLabel(p) {
-  const d = new Date(p.event_date + 'T00:00:00Z');
-  if (p.time_precision === 2) return `${iso(new Date(d - 6 * DAY))} to ${p.event_date} (within a week)`;
-  if (p.time_precision === 3) {
-    const month = d.toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
-    return `${month} (month known, day not)`;
-  }
-  return p.event_date;
-}
-
-const TIME_PRECISION = { 1: 'day', 2: 'week', 3: 'month' };
-const GEO_PRECISION = { 1: 'the place itself', 2: 'near the place', 3: 'region or country' };
 
 export const count = (n) => (n === null || n === undefined ? 'unknown' : String(n));
 
-export function place(p) {
-  return [p.location, p.admin1].filter(Boolean).join(', ') + ` (${p.country})`;
-}
+// markerPoint is where an incident's marker goes, as the server says.
+export const markerPoint = (f) => f.marker;
 
 // typeClass maps an event type to its marker and legend class.
 export function typeClass(eventTypes, type) {
@@ -33,14 +18,15 @@ export function typeClass(eventTypes, type) {
 // incidentPopup builds the popup of one incident feature.
 export function incidentPopup(f) {
   const p = f.properties;
+  const l = f.labels;
   const rows = [
-    ['Date', `${dateLabel(p)} · date known to the ${TIME_PRECISION[p.time_precision] || '?'}`],
+    ['Date', `${l.date} · date known to the ${l.time_precision}`],
     ['Type', `${p.event_type} › ${p.sub_event_type}`],
     ['Actors', [p.actor1, p.assoc_actor_1 && `(with ${p.assoc_actor_1})`, p.actor2 && `vs ${p.actor2}`,
       p.assoc_actor_2 && `(with ${p.assoc_actor_2})`].filter(Boolean).join(' ')],
     ['Fatalities', count(p.fatalities)],
     ['Injuries', count(p.injuries)],
-    ['Place', `${place(p)} · placed ${GEO_PRECISION[p.geo_precision] || '?'}`],
+    ['Place', `${l.place} · placed ${l.geo_precision}`],
   ];
   const km = (v) => (v === null || v === undefined ? null : `${Number(v).toLocaleString('en-GB', { maximumFractionDigits: 1 })} km`);
   if (km(p.border_km)) rows.push(['To the border', km(p.border_km)]);

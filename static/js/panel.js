@@ -2,31 +2,29 @@
 // same filter parameters the API takes, so the map, the list, the download
 // and the URL always agree; the list follows the map.
 import { el } from './dom.js';
-import { dateLabel, typeClass } from './incidents.js';
+import { typeClass } from './incidents.js';
+import { datetimeParts, datetimeValue, withParam } from './state.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
+
+// listPattern lets a form field take a comma-separated list of what one
+// item's pattern (the API's, e.g. ^[A-Za-z]{2}$) allows.
+function listPattern(item) {
+  const one = item.replace(/^\^/, '').replace(/\$$/, '');
+  return `^\\s*${one}(\\s*,\\s*${one})*\\s*$`;
+}
 
 function labelled(id, label, input) {
   return el('div', { class: 'panel-field' }, el('label', { for: id }, label), input);
 }
 
-// datetimeParts splits the datetime filter into its two dates.
-export function datetimeParts(v) {
-  if (!v) return ['', ''];
-  const [a, b] = v.includes('/') ? v.split('/') : [v, v];
-  const day = (s) => (s && s !== '..' ? s.slice(0, 10) : '');
-  return [day(a), day(b)];
-}
-
-export function datetimeValue(from, to) {
-  if (!from && !to) return '';
-  return `${from || '..'}/${to || '..'}`;
-}
-
-// Panel builds the form into container. onChange receives the new filters.
+// Panel builds the form into container. current() gives the filters as they
+// are now (the panel edits them, keeping what it has no field for);
+// onChange receives the new filters.
 export class Panel {
-  constructor(container, cfg, onChange) {
+  constructor(container, cfg, current, onChange) {
     this.cfg = cfg;
+    this.current = current;
     this.onChange = onChange;
     this.typeBoxes = new Map();
     this.countEls = new Map();
@@ -42,7 +40,7 @@ export class Panel {
       }));
     this.q = el('input', { id: 'filter-q', type: 'search', 'data-testid': 'filter-q', placeholder: 'title, summary, actors, place' });
     this.actor = el('input', { id: 'filter-actor', type: 'search', 'data-testid': 'filter-actor' });
-    this.country = el('input', { id: 'filter-country', type: 'text', 'data-testid': 'filter-country', placeholder: 'TN, LY', pattern: '^\\s*[A-Za-z]{2}(\\s*,\\s*[A-Za-z]{2})*\\s*$' });
+    this.country = el('input', { id: 'filter-country', type: 'text', 'data-testid': 'filter-country', placeholder: 'TN, LY', pattern: listPattern(cfg.countryPattern) });
     this.minFatalities = el('input', { id: 'filter-min-fatalities', type: 'number', min: '0', step: '1', 'data-testid': 'filter-min-fatalities' });
     this.nearBarrier = el('input', { id: 'filter-near-barrier', type: 'number', min: '0', step: '1', 'data-testid': 'filter-near-barrier' });
     this.from = el('input', { id: 'filter-from', type: 'date', 'data-testid': 'filter-from' });
@@ -87,8 +85,8 @@ export class Panel {
   // emit reads the form into filters, keeping parameters it does not edit.
   emit() {
     if (!this.country.checkValidity()) return;
-    const f = new URLSearchParams(this.current || '');
-    const set = (k, v) => { if (v) f.set(k, v); else f.delete(k); };
+    let f = this.current();
+    const set = (k, v) => { f = withParam(f, k, v); };
     set('event_type', [...this.typeBoxes].filter(([, b]) => b.checked).map(([t]) => t).join(','));
     set('q', this.q.value.trim());
     set('actor', this.actor.value.trim());
@@ -116,7 +114,7 @@ export class Panel {
       const button = el('button', { type: 'button', class: 'list-item', 'data-id': String(f.id) },
         el('span', { class: `swatch ${typeClass(this.cfg.eventTypes, f.properties.event_type)}`, 'aria-hidden': 'true' }),
         el('span', { class: 'list-title' }, f.properties.title),
-        el('span', { class: 'list-meta' }, `${dateLabel(f.properties)} · ${f.properties.location}`));
+        el('span', { class: 'list-meta' }, `${f.labels.date} · ${f.properties.location}`));
       button.addEventListener('mouseenter', () => onHover(f.id, true));
       button.addEventListener('mouseleave', () => onHover(f.id, false));
       button.addEventListener('focus', () => onHover(f.id, true));

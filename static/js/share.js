@@ -4,6 +4,7 @@
 // form fields, never into the page as markup.
 import { L } from './basemap.js';
 import { el } from './dom.js';
+import { downloadLinks } from './state.js';
 
 const attr = (s) => String(s).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -25,7 +26,7 @@ function field(id, label, control, copyable = true) {
   return el('div', { class: 'share-field' }, el('label', { for: id }, label), control, button);
 }
 
-function buildDialog(query) {
+function buildDialog(cfg, query) {
   const origin = window.location.origin;
   const permalink = el('input', { id: 'share-permalink', type: 'text', readonly: true, 'data-testid': 'share-permalink' });
   const pin = el('input', { id: 'share-pin', type: 'checkbox', 'data-testid': 'share-pin' });
@@ -60,10 +61,9 @@ function buildDialog(query) {
     const ratio = ((h / w) * 100).toFixed(2);
     responsive.value = `<div style="position:relative;width:100%;padding-bottom:${ratio}%;height:0;overflow:hidden">`
       + `<iframe src="${attr(src)}" title="${attr(title.value)}" style="position:absolute;top:0;left:0;width:100%;height:100%;border:0" loading="lazy" allowfullscreen></iframe></div>`;
-    const d = new URLSearchParams();
-    for (const [k, v] of q) if (!['view', 'layers', 'incident'].includes(k)) d.append(k, v);
-    geojson.href = `/export/incidents.geojson${d.size ? `?${d}` : ''}`;
-    csv.href = `/export/incidents.csv${d.size ? `?${d}` : ''}`;
+    const links = downloadLinks(cfg, q);
+    geojson.href = links.geojson;
+    csv.href = links.csv;
   };
   for (const input of [pin, width, height, title, heading, caption]) input.addEventListener('input', refresh);
   pin.addEventListener('change', refresh);
@@ -88,12 +88,12 @@ function buildDialog(query) {
 
 export const ShareControl = L.Control.extend({
   options: { position: 'topleft' },
-  initialize(query) { this._query = query; },
+  initialize(cfg, query) { this._cfg = cfg; this._query = query; },
   onAdd() {
     const button = el('button', { type: 'button', class: 'share-button leaflet-bar', 'data-testid': 'share-button', 'aria-haspopup': 'dialog' }, 'Share');
     let ui = null;
     button.addEventListener('click', () => {
-      ui = ui || buildDialog(this._query);
+      ui = ui || buildDialog(this._cfg, this._query);
       ui.refresh();
       ui.dialog.showModal();
     });
