@@ -39,6 +39,9 @@ func newTestAppWith(tb testing.TB, cfg web.Config) *testApp {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	if cfg.Now != nil { // one clock for the data and the server
+		st.Now = cfg.Now
+	}
 	if _, err := data.Seed(ctx, st); err != nil {
 		tb.Fatal(err)
 	}

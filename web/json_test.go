@@ -39,3 +39,19 @@ func TestIncidentFeatureRoundsAndKeepsUnknownFatalities(t *testing.T) {
 		t.Error("writing changed the incident's own geometry")
 	}
 }
+
+func TestClustersAreGeoJSONPoints(t *testing.T) {
+	var buf bytes.Buffer
+	err := writeClusters(&buf, geo.Clusters{NumberMatched: 3, Clusters: []geo.Cluster{
+		{Count: 3, Center: orb.Point{11.1234567, 33.1}, Bound: orb.Bound{Min: orb.Point{11, 33}, Max: orb.Point{11.2, 33.2}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"type":"FeatureCollection","numberMatched":3,"numberClusters":1,"features":[
+{"type":"Feature","geometry":{"type":"Point","coordinates":[11.123457,33.1]},"properties":{"cluster":true,"count":3,"bbox":[11,33,11.2,33.2]}}
+]}
+`
+	if buf.String() != want {
+		t.Errorf("got %s, want %s", buf.String(), want)
+	}
+}
