@@ -2,17 +2,13 @@ package web_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/borderwatch/borderwatch/data"
-	"github.com/borderwatch/borderwatch/geo"
 	"github.com/borderwatch/borderwatch/store"
 	"github.com/borderwatch/borderwatch/web"
 	"github.com/borderwatch/borderwatch/web/webtest"
@@ -55,9 +51,7 @@ func newTestAppWith(tb testing.TB, cfg web.Config) *testApp {
 	return &testApp{URL: ts.URL, Store: st}
 }
 
-func testWebConfig() web.Config {
-	return web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Tiles: "none"}
-}
+var testWebConfig = webtest.Config
 
 const browserAccept = webtest.BrowserAccept
 
@@ -77,13 +71,6 @@ func getJSON(tb testing.TB, url string, v any, header ...string) *http.Response 
 	return webtest.GetJSON(tb, url, v, header...)
 }
 
-func mustDate(tb testing.TB, s string) time.Time {
-	tb.Helper()
-	d, err := time.Parse(geo.DateLayout, s)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return d
-}
+var mustDate = webtest.Date
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

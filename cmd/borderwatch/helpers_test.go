@@ -2,17 +2,12 @@ package main
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"path/filepath"
 	"strconv"
 	"testing"
-	"time"
 
-	"github.com/borderwatch/borderwatch/geo"
 	"github.com/borderwatch/borderwatch/store"
-	"github.com/borderwatch/borderwatch/web"
 	"github.com/borderwatch/borderwatch/web/webtest"
 )
 
@@ -36,9 +31,7 @@ func newTestApp(tb testing.TB, tiles string) *testApp {
 	return &testApp{URL: ts.URL, Store: st}
 }
 
-func testWebConfig() web.Config {
-	return web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Tiles: "none"}
-}
+var testWebConfig = webtest.Config
 
 const browserAccept = webtest.BrowserAccept
 
@@ -49,13 +42,6 @@ var (
 	getCollection = webtest.GetCollection
 )
 
-func mustDate(tb testing.TB, s string) time.Time {
-	tb.Helper()
-	d, err := time.Parse(geo.DateLayout, s)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return d
-}
+var mustDate = webtest.Date
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

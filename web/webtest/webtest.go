@@ -5,9 +5,14 @@ package webtest
 import (
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/web"
 )
 
 // BrowserAccept is what Chromium asks for when it loads a page.
@@ -93,4 +98,19 @@ func Rels(links []Link) map[string]Link {
 		}
 	}
 	return m
+}
+
+// Config is a server configuration for tests: quiet, offline tiles.
+func Config() web.Config {
+	return web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Tiles: "none"}
+}
+
+// Date reads a YYYY-MM-DD date.
+func Date(tb testing.TB, s string) time.Time {
+	tb.Helper()
+	d, err := time.Parse(geo.DateLayout, s)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return d
 }
