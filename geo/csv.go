@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkt"
@@ -24,8 +26,40 @@ var CSVHeader = []string{
 	"geometry_wkt", "border_km", "barrier_km", "created_at", "updated_at",
 }
 
-// CSVRecord returns inc as one CSV row in CSVHeader's order.
+// SafeCell neutralises a CSV cell that a spreadsheet would run as a
+// formula (OWASP's advice against CSV injection): text starting with =, +,
+// -, @, a tab or a carriage return gets a leading apostrophe, which
+// spreadsheets show as text and DecodeIncidentsCSV takes off again.
+// Numbers, negative ones included, are left as they are.
+func SafeCell(v string) string {
+	if v == "" || !strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return v
+	}
+	if _, err := strconv.ParseFloat(v, 64); err == nil {
+		return v
+	}
+	return "'" + v
+}
+
+// unsafeCell undoes SafeCell.
+func unsafeCell(v string) string {
+	if len(v) > 1 && v[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(v[1])) {
+		return v[1:]
+	}
+	return v
+}
+
+// CSVRecord returns inc as one CSV row in CSVHeader's order, each cell
+// neutralised with SafeCell.
 func CSVRecord(inc Incident) []string {
+	rec := csvRecord(inc)
+	for i, v := range rec {
+		rec[i] = SafeCell(v)
+	}
+	return rec
+}
+
+func csvRecord(inc Incident) []string {
 	country, iso, prefix := inc.Country, "", inc.Country
 	if c, ok := countryByAlpha2(inc.Country); ok {
 		country, iso, prefix = c.Name, strconv.Itoa(c.Numeric), c.Alpha3
@@ -123,11 +157,16 @@ func DecodeIncidentsCSV(r io.Reader) ([]Incident, []FeatureError, error) {
 		}
 		get := func(name string) string {
 			if i, ok := col[name]; ok && i < len(rec) {
-				return strings.TrimSpace(rec[i])
+				return strings.TrimSpace(unsafeCell(rec[i]))
 			}
 			return ""
 		}
-		inc, err := incidentFromCSV(get)
+		var inc Incident
+		if i := slices.IndexFunc(rec, func(v string) bool { return !utf8.ValidString(v) }); i >= 0 {
+			err = Errorf(EInvalid, "column %d (%s) is not valid UTF-8: save the file as UTF-8", i+1, columnName(header, i))
+		} else {
+			inc, err = incidentFromCSV(get)
+		}
 		if err == nil && inc.ID != 0 {
 			if j, dup := seen[inc.ID]; dup {
 				err = Errorf(EInvalid, "id %d is also used by row %d", inc.ID, j)
@@ -144,6 +183,13 @@ func DecodeIncidentsCSV(r io.Reader) ([]Incident, []FeatureError, error) {
 		return nil, nil, Errorf(EInvalid, "the CSV has no data rows")
 	}
 	return incs, bad, nil
+}
+
+func columnName(header []string, i int) string {
+	if i < len(header) && utf8.ValidString(header[i]) {
+		return strconv.Quote(header[i])
+	}
+	return "unnamed"
 }
 
 func incidentFromCSV(get func(string) string) (Incident, error) {

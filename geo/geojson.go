@@ -9,6 +9,7 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -89,21 +90,27 @@ func RoundGeometry(g orb.Geometry) orb.Geometry {
 // IncidentFromFeature turns a GeoJSON feature into an incident and validates
 // it. The feature's id, when a positive integer, becomes the incident's ID.
 func IncidentFromFeature(raw []byte) (Incident, error) {
+	// The id and the geometry's shape first, from the text: orb's decoder
+	// reads [] as a point at 0,0, and a JSON number loses ids past 2^53.
+	var raws struct {
+		ID       json.RawMessage `json:"id"`
+		Geometry json.RawMessage `json:"geometry"`
+	}
+	if err := json.Unmarshal(raw, &raws); err != nil {
+		return Incident{}, Errorf(EInvalid, "not a GeoJSON Feature: %s", jsonReason(err))
+	}
+	if problem := positionProblems(raws.Geometry); problem != "" {
+		return Incident{}, &Error{Kind: EInvalid, Message: "invalid incident", Problems: []Problem{{Field: "geometry", Reason: problem}}}
+	}
 	var f geojson.FeatureOf[json.RawMessage]
 	if err := json.Unmarshal(raw, &f); err != nil {
 		return Incident{}, Errorf(EInvalid, "not a GeoJSON Feature: %s", jsonReason(err))
 	}
 	var inc Incident
 	var ps problems
-	switch id := f.ID.(type) {
-	case nil:
-	case float64:
-		if id != float64(int64(id)) || id < 1 {
-			ps.add("id", "must be a positive integer, got %v", id)
-		}
-		inc.ID = int64(id)
-	default:
-		ps.add("id", "must be a positive integer, got %v", id)
+	var problem string
+	if inc.ID, problem = parseID(raws.ID); problem != "" {
+		ps.add("id", "%s", problem)
 	}
 	var p IncidentProperties
 	if len(f.Properties) == 0 || bytes.Equal(f.Properties, []byte("null")) {
@@ -153,6 +160,17 @@ func DecodeIncidents(r io.Reader) ([]Incident, []FeatureError, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read: %w", err)
+	}
+	if !utf8.Valid(data) {
+		i := 0
+		for i < len(data) {
+			r, size := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			i += size
+		}
+		return nil, nil, Errorf(EInvalid, "not UTF-8 at byte %d: GeoJSON must be UTF-8 (RFC 7946)", i)
 	}
 	var head struct {
 		Type     string            `json:"type"`

@@ -141,6 +141,14 @@ func GeoPrecisionLabel(p int) string {
 	return "unknown"
 }
 
+// FirstEventDate is the earliest event date accepted: earlier ones are
+// typing errors, not events this map is for.
+var FirstEventDate = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Today is the current UTC date; an event cannot have happened after it
+// (a day's grace for time zones). Tests may replace it.
+var Today = func() time.Time { return time.Now().UTC().Truncate(24 * time.Hour) }
+
 var countryCode = regexp.MustCompile(`^[A-Z]{2}$`)
 
 // Validate reports every problem with inc at once, as an *Error of kind
@@ -152,6 +160,11 @@ func (inc Incident) Validate() error {
 	}
 	if inc.EventDate.IsZero() {
 		ps.add("event_date", "must be a date (YYYY-MM-DD)")
+	} else if inc.EventDate.Before(FirstEventDate) || inc.EventDate.After(Today().AddDate(0, 0, 1)) {
+		ps.add("event_date", "must be from %s to today, got %s", FirstEventDate.Format(DateLayout), inc.EventDate.Format(DateLayout))
+	}
+	if inc.ID < 0 || inc.ID > MaxID {
+		ps.add("id", "must be a whole number from 1 to %d, got %d", int64(MaxID), inc.ID)
 	}
 	if inc.TimePrecision < TimeDay || inc.TimePrecision > TimeMonth {
 		ps.add("time_precision", "must be 1 (day), 2 (week) or 3 (month), got %d", inc.TimePrecision)

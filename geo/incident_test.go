@@ -1,6 +1,7 @@
 package geo_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -129,5 +130,51 @@ func TestDecodeIncidentsRejectsNonGeoJSON(t *testing.T) {
 		if _, _, err := geo.DecodeIncidents(strings.NewReader(in)); geo.ErrorKind(err) != geo.EInvalid {
 			t.Errorf("%s: got %v, want an invalid error", in, err)
 		}
+	}
+}
+
+// Features that orb's decoder or a JSON number would let through wrong are
+// refused, each naming what is wrong.
+func TestIncidentFromFeatureRefuses(t *testing.T) {
+	const feature = `{"type":"Feature",%s"geometry":%s,"properties":{"title":"t","event_date":"%s","time_precision":1,"disorder_type":"Political violence","event_type":"Battles","sub_event_type":"Armed clash","actor1":"A","country":"TN","geo_precision":1,"sources":[{"publisher":"P","url":"https://example.org/a"}]}}`
+	point := `{"type":"Point","coordinates":[11,33]}`
+	tests := []struct{ name, id, geometry, date, want string }{
+		{"fine", "", point, "2016-03-02", ""},
+		{"largest id", `"id":9007199254740991,`, point, "2016-03-02", ""},
+		{"point without coordinates", "", `{"type":"Point","coordinates":[]}`, "2016-03-02", "position of 2 numbers"},
+		{"point of one number", "", `{"type":"Point","coordinates":[5]}`, "2016-03-02", "position of 2 numbers"},
+		{"point as a number", "", `{"type":"Point","coordinates":5}`, "2016-03-02", "must be an array"},
+		{"null geometry", "", `null`, "2016-03-02", "geometry: is missing"},
+		{"line with a short position", "", `{"type":"LineString","coordinates":[[11,33],[12]]}`, "2016-03-02", "LineString coordinates[1]"},
+		{"polygon one level short", "", `{"type":"Polygon","coordinates":[[11,33],[12,33],[12,34],[11,33]]}`, "2016-03-02", "must be an array"},
+		{"string coordinate", "", `{"type":"Point","coordinates":["11",33]}`, "2016-03-02", "must hold numbers"},
+		{"unknown geometry type", "", `{"type":"Circle","coordinates":[11,33]}`, "2016-03-02", `unknown type "Circle"`},
+		{"collection member", "", `{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[]}]}`, "2016-03-02", "member 0"},
+		{"year 9999", "", point, "9999-01-01", "must be from 1900-01-01 to today"},
+		{"year 1066", "", point, "1066-10-14", "must be from 1900-01-01 to today"},
+		{"id above 2^53", `"id":9007199254740993,`, point, "2016-03-02", "id: must be a whole number from 1 to 9007199254740991"},
+		{"id 0", `"id":0,`, point, "2016-03-02", "id: must be a whole number"},
+		{"negative id", `"id":-4,`, point, "2016-03-02", "id: must be a whole number"},
+		{"fractional id", `"id":1.5,`, point, "2016-03-02", "id: must be a whole number"},
+		{"id as text", `"id":"7",`, point, "2016-03-02", "id: must be a whole number"},
+		{"id in exponent form", `"id":1e3,`, point, "2016-03-02", "id: must be a whole number"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := geo.IncidentFromFeature([]byte(fmt.Sprintf(feature, tt.id, tt.geometry, tt.date)))
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("got %v, want it accepted", err)
+			case tt.want != "" && (geo.ErrorKind(err) != geo.EInvalid || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("got %v, want an invalid error mentioning %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestDecodeIncidentsRefusesInvalidUTF8(t *testing.T) {
+	_, _, err := geo.DecodeIncidents(strings.NewReader("{\"type\":\"FeatureCollection\",\"features\":[{\"title\":\"El \xffAmria\"}]}"))
+	if geo.ErrorKind(err) != geo.EInvalid || !strings.Contains(err.Error(), "not UTF-8 at byte 53") {
+		t.Errorf("got %v, want the file refused as not UTF-8, naming the byte", err)
 	}
 }

@@ -51,6 +51,9 @@ func (s *Server) collections(c echo.Context) ([]collectionJSON, error) {
 }
 
 func (s *Server) handleCollections(c echo.Context) error {
+	if err := checkFormatOnly(c); err != nil {
+		return err
+	}
 	cols, err := s.collections(c)
 	if err != nil {
 		return err
@@ -63,6 +66,9 @@ func (s *Server) handleCollections(c echo.Context) error {
 }
 
 func (s *Server) handleCollection(c echo.Context) error {
+	if err := checkFormatOnly(c); err != nil {
+		return err
+	}
 	cols, err := s.collections(c)
 	if err != nil {
 		return err

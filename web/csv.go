@@ -69,11 +69,15 @@ func writeLayerCSV(w io.Writer, feats []*geojson.Feature) error {
 	}
 	slices.Sort(cols)
 	cw := csv.NewWriter(w)
-	cw.Write(append([]string{"id", "geometry_wkt"}, cols...))
+	head := []string{"id", "geometry_wkt"}
+	for _, c := range cols {
+		head = append(head, geo.SafeCell(c))
+	}
+	cw.Write(head)
 	for _, f := range feats {
 		row := []string{fmt.Sprint(f.ID), wkt.MarshalString(geo.RoundGeometry(f.Geometry))}
 		for _, k := range cols {
-			row = append(row, cell(f.Properties[k]))
+			row = append(row, geo.SafeCell(cell(f.Properties[k])))
 		}
 		cw.Write(row)
 	}

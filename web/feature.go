@@ -12,11 +12,21 @@ import (
 // handleItem serves one feature of a collection.
 func (s *Server) handleItem(c echo.Context) error {
 	ctx := c.Request().Context()
+	name := c.Param("collection")
+	var layer geo.Layer
+	if name != geo.IncidentsCollection { // an unknown collection is a 404 before its parameters are judged
+		var err error
+		if layer, err = s.cfg.Store.Layer(ctx, name); err != nil {
+			return err
+		}
+	}
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id < 1 {
 		return geo.Errorf(geo.ENotFound, "feature %q not found: feature ids are positive integers", c.Param("id"))
 	}
-	name := c.Param("collection")
+	if err := checkFormatOnly(c); err != nil {
+		return err
+	}
 	path := s.baseURL(c) + "/collections/" + url.PathEscape(name)
 	links := append(selfLinks(path+"/items/"+strconv.FormatInt(id, 10), nil, mediaGeoJSON, "This feature"),
 		Link{Href: path + "?f=json", Rel: "collection", Type: mediaJSON, Title: "The collection"})
@@ -29,10 +39,6 @@ func (s *Server) handleItem(c echo.Context) error {
 			return s.incidentHTML(c, inc)
 		}
 		return writeJSON(c, http.StatusOK, mediaGeoJSON, incidentFeature(inc, true, links))
-	}
-	layer, err := s.cfg.Store.Layer(ctx, name)
-	if err != nil {
-		return err
 	}
 	f, err := s.cfg.Store.LayerFeature(ctx, name, id)
 	if err != nil {

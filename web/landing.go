@@ -24,6 +24,9 @@ func (s *Server) handleLanding(c echo.Context) error {
 	if wantsHTML(c) {
 		return s.handleMap(c)
 	}
+	if err := checkFormatOnly(c); err != nil {
+		return err
+	}
 	base := s.baseURL(c)
 	return writeJSON(c, http.StatusOK, mediaJSON, landingJSON{
 		Title:       "Borderwatch",
@@ -40,6 +43,9 @@ func (s *Server) handleLanding(c echo.Context) error {
 }
 
 func (s *Server) handleConformance(c echo.Context) error {
+	if err := checkFormatOnly(c); err != nil {
+		return err
+	}
 	if wantsHTML(c) {
 		return s.conformanceHTML(c)
 	}

@@ -89,6 +89,9 @@ func (s *Server) openAPI(c echo.Context) (obj, error) {
 }
 
 func (s *Server) handleOpenAPI(c echo.Context) error {
+	if err := checkFormatOnly(c); err != nil {
+		return err
+	}
 	if wantsHTML(c) {
 		return s.apiHTML(c)
 	}

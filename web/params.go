@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"math"
 	"net/url"
 	"regexp"
@@ -17,7 +18,8 @@ import (
 type scope int
 
 const (
-	everyCollection scope = iota // items and downloads of any collection
+	anyResource     scope = iota // every resource: the format
+	everyCollection              // items and downloads of any collection
 	incidentsOnly                // items, downloads, clusters, stats and pages of incidents
 	mapView                      // the map's own state in its URL, beside the filters
 )
@@ -85,7 +87,7 @@ var params = []param{
 			f.Offset = n
 			return ""
 		}},
-	{name: "f", scope: everyCollection,
+	{name: "f", scope: anyResource,
 		doc:    "The format: json (GeoJSON for features) or html.",
 		schema: obj{"type": "string", "enum": formats},
 		parse: func(_ *geo.Filter, _ url.Values, v string) string {
@@ -249,6 +251,10 @@ func parseFilter(q url.Values, scopes []scope, extra ...string) (geo.Filter, err
 		if p.parse == nil || !slices.Contains(scopes, p.scope) || strings.Join(q[p.name], "") == "" {
 			continue
 		}
+		if len(q[p.name]) > 1 && !p.list {
+			bad = append(bad, geo.Problem{Field: p.name, Reason: fmt.Sprintf("given %d times; give it once", len(q[p.name]))})
+			continue
+		}
 		if problem := p.parse(&f, q, q.Get(p.name)); problem != "" {
 			bad = append(bad, geo.Problem{Field: p.name, Reason: problem})
 		}
@@ -259,12 +265,20 @@ func parseFilter(q url.Values, scopes []scope, extra ...string) (geo.Filter, err
 	return f, nil
 }
 
-// Scopes of the routes that read filters.
+// Scopes of the routes: what each accepts.
 var (
-	layerScopes    = []scope{everyCollection}
-	incidentScopes = []scope{everyCollection, incidentsOnly}
-	pageScopes     = []scope{everyCollection, incidentsOnly, mapView}
+	resourceScopes = []scope{anyResource}
+	layerScopes    = []scope{anyResource, everyCollection}
+	incidentScopes = []scope{anyResource, everyCollection, incidentsOnly}
+	pageScopes     = []scope{anyResource, everyCollection, incidentsOnly, mapView}
 )
+
+// checkFormatOnly refuses any parameter but f, as every route that takes
+// no filter does.
+func checkFormatOnly(c interface{ QueryParams() url.Values }) error {
+	_, err := parseFilter(c.QueryParams(), resourceScopes)
+	return err
+}
 
 // scopesOf is where a collection's parameters come from.
 func scopesOf(collection string) []scope {
@@ -299,8 +313,8 @@ func parseBBox(v string) (orb.Bound, string) {
 	var n [4]float64
 	for i, p := range parts {
 		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil {
-			return orb.Bound{}, "must be 4 comma-separated numbers, got " + strconv.Quote(p)
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+			return orb.Bound{}, "must be 4 comma-separated finite numbers, got " + strconv.Quote(p)
 		}
 		n[i] = x
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -83,6 +84,33 @@ func TestTileOrigin(t *testing.T) {
 	for _, bad := range []string{"https://tiles.example.org/", "javascript:alert(1)/{z}/{x}/{y}", "/{z}/{x}/{y}.png"} {
 		if _, err := tileOrigin(bad); err == nil {
 			t.Errorf("%s: got no error", bad)
+		}
+	}
+}
+
+func TestNegotiate(t *testing.T) {
+	tests := []struct{ query, accept, want string }{
+		{"", "", "json"},
+		{"", "*/*", "json"}, // OWSLib, curl
+		{"", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "html"}, // browsers
+		{"", "application/json", "json"},
+		{"", "application/geo+json, text/html;q=0.5", "json"},
+		{"", "text/html;q=0.9, application/json;q=0.8", "html"},
+		{"", "application/json, text/html", "json"}, // a tie: the first named wins
+		{"", "text/html, application/json", "html"},
+		{"", "text/html;q=0", "json"},
+		{"", "text/html;q=nonsense", "html"},
+		{"f=json", "text/html", "json"},
+		{"f=html", "application/json", "html"},
+		{"f=geojson", "", "json"},
+	}
+	for _, tt := range tests {
+		r, _ := http.NewRequest(http.MethodGet, "/?"+tt.query, nil)
+		if tt.accept != "" {
+			r.Header.Set("Accept", tt.accept)
+		}
+		if got := negotiate(r); got != tt.want {
+			t.Errorf("?%s with Accept %q: got %s, want %s", tt.query, tt.accept, got, tt.want)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -22,36 +23,53 @@ const (
 const formatKey = "borderwatch.format"
 
 // format is what the request asks for, "html" or "json", negotiated once
-// per request: f wins, then Accept. The landing page answers a client that
-// states no preference with the map.
+// per request.
 func format(c echo.Context) string {
 	if f, ok := c.Get(formatKey).(string); ok {
 		return f
 	}
-	f := negotiate(c.Request(), c.Request().URL.Path == "/")
+	f := negotiate(c.Request())
 	c.Set(formatKey, f)
 	return f
 }
 
 func wantsHTML(c echo.Context) bool { return format(c) == "html" }
 
-// negotiate picks html or json: f wins, then Accept. htmlFirst says what a
-// client that states no preference gets.
-func negotiate(r *http.Request, htmlFirst bool) string {
+// negotiate picks html or json: f wins, then Accept. HTML goes only to
+// clients that name it and like it at least as much as any JSON they name
+// (browsers); */*, no Accept at all, and every API client get JSON.
+func negotiate(r *http.Request) string {
 	switch r.URL.Query().Get("f") {
 	case "html":
 		return "html"
 	case "json", "geojson":
 		return "json"
 	}
-	accept := r.Header.Get("Accept")
-	html, json := strings.Index(accept, "text/html"), strings.Index(accept, "json")
-	switch {
-	case html >= 0 && (json < 0 || html < json):
-		return "html"
-	case json >= 0:
-		return "json"
-	case htmlFirst:
+	html, json := -1.0, -1.0
+	htmlAt, jsonAt := 0, 0
+	for i, part := range strings.Split(r.Header.Get("Accept"), ",") {
+		media, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		q := 1.0
+		for _, p := range strings.Split(params, ";") {
+			if v, ok := strings.CutPrefix(strings.TrimSpace(p), "q="); ok {
+				if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 0 && f <= 1 {
+					q = f
+				}
+			}
+		}
+		media = strings.ToLower(strings.TrimSpace(media))
+		switch {
+		case media == "text/html" || media == "application/xhtml+xml":
+			if q > html {
+				html, htmlAt = q, i
+			}
+		case strings.Contains(media, "json"):
+			if q > json {
+				json, jsonAt = q, i
+			}
+		}
+	}
+	if html > 0 && (html > json || (html == json && htmlAt < jsonAt)) {
 		return "html"
 	}
 	return "json"
@@ -65,7 +83,7 @@ func wantsProblemJSON(r *http.Request) bool {
 	}
 	api := strings.HasPrefix(r.URL.Path, "/collections") || strings.HasPrefix(r.URL.Path, "/export/") ||
 		r.URL.Path == "/conformance" || r.URL.Path == "/openapi"
-	if api && negotiate(r, false) == "json" {
+	if api && negotiate(r) == "json" {
 		return true
 	}
 	if r.URL.Query().Get("f") == "json" {

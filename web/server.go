@@ -169,7 +169,6 @@ func (s *Server) routes() *echo.Echo {
 			return err
 		},
 	}))
-	e.Use(middleware.ContextTimeout(s.cfg.RequestTimeout))
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
 	e.Use(s.securityHeaders)
 	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
@@ -180,28 +179,33 @@ func (s *Server) routes() *echo.Echo {
 	}))
 
 	// Every resource answers HEAD as it answers GET (Go drops the body).
-	data := e.Group("", s.conditional)
-	read := func(g *echo.Group, path string, h echo.HandlerFunc) {
-		g.Match([]string{http.MethodGet, http.MethodHead}, path, h)
+	// Middleware is given per route, not per group: a group's middleware
+	// makes echo route every path of the group, so a method a resource
+	// lacks would get 404 rather than 405 with Allow.
+	timeout := middleware.ContextTimeout(s.cfg.RequestTimeout)
+	read := func(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+		e.Match([]string{http.MethodGet, http.MethodHead}, path, h, m...)
 	}
-	read(data, "/", s.handleLanding)
-	read(data, "/conformance", s.handleConformance)
-	read(data, "/openapi", s.handleOpenAPI)
-	read(data, "/collections", s.handleCollections)
-	read(data, "/collections/:collection", s.handleCollection)
-	read(data, "/collections/incidents/clusters", s.handleClusters)
-	read(data, "/collections/incidents/stats", s.handleStats)
-	read(data, "/collections/:collection/items", s.handleItems)
-	read(data, "/collections/:collection/items/:id", s.handleItem)
-	read(data, "/export/:file", s.handleExport)
-	read(data, "/embed", s.handleEmbed)
-	plain := e.Group("")
-	read(plain, "/oembed", s.handleOEmbed)
-	read(plain, "/incidents/:id", s.handleIncidentRedirect)
-	read(plain, "/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
+	data := func(path string, h echo.HandlerFunc) { read(path, h, timeout, s.conditional) }
+	data("/", s.handleLanding)
+	data("/conformance", s.handleConformance)
+	data("/openapi", s.handleOpenAPI)
+	data("/collections", s.handleCollections)
+	data("/collections/:collection", s.handleCollection)
+	data("/collections/incidents/clusters", s.handleClusters)
+	data("/collections/incidents/stats", s.handleStats)
+	data("/collections/:collection/items", s.handleItems)
+	data("/collections/:collection/items/:id", s.handleItem)
+	data("/embed", s.handleEmbed)
+	// Downloads stream for as long as they make progress: no deadline on
+	// the whole response, one on each write.
+	read("/export/:file", s.handleExport, s.conditional)
+	read("/oembed", s.handleOEmbed, timeout)
+	read("/incidents/:id", s.handleIncidentRedirect, timeout)
+	read("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 
 	assets := http.FileServerFS(static.FS)
-	read(plain, "/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	read("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/") || r.URL.Path == "" {
 			http.NotFound(w, r) // no directory listings
 			return

@@ -187,7 +187,7 @@ func TestPagesEscapeDataAndSetCSP(t *testing.T) {
 
 func TestTilesSettingReachesCSPAndMap(t *testing.T) {
 	app := newTestApp(t, "https://{s}.tile.example.org/{z}/{x}/{y}.png")
-	res, body := get(t, app.URL+"/")
+	res, body := get(t, app.URL+"/", "Accept", browserAccept)
 	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "img-src 'self' data: https://*.tile.example.org") {
 		t.Errorf("got CSP %q, want img-src to allow the tile server", csp)
 	}
@@ -195,7 +195,7 @@ func TestTilesSettingReachesCSPAndMap(t *testing.T) {
 		t.Error("map page does not hand the tile URL to the map")
 	}
 	offline := newTestApp(t, "none")
-	res, body = get(t, offline.URL+"/")
+	res, body = get(t, offline.URL+"/", "Accept", browserAccept)
 	if strings.Contains(body, `"tiles"`) || !strings.Contains(res.Header.Get("Content-Security-Policy"), "img-src 'self' data:;") {
 		t.Error("--tiles none still configures a tile server")
 	}
