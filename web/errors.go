@@ -32,6 +32,13 @@ func (s *Server) handleError(err error, c echo.Context) {
 		// Already answered: the request logger hands errors on once more.
 		return
 	}
+	if clientGone(c, err) {
+		// Not a fault: the client closed the connection (a closed tab, a
+		// proxy's timeout). Say so, as nginx does, and write nothing more.
+		s.log.Info("client closed the request", "uri", c.Request().RequestURI)
+		c.Response().WriteHeader(statusClientClosed)
+		return
+	}
 	// The request's context may be cancelled by now (timeouts end with the
 	// handler); the error page must still be written.
 	c.SetRequest(c.Request().WithContext(context.WithoutCancel(c.Request().Context())))
@@ -45,12 +52,15 @@ func (s *Server) handleError(err error, c echo.Context) {
 		if m, ok := he.Message.(string); ok {
 			detail = m
 		}
+	case errors.Is(err, context.DeadlineExceeded):
+		status, detail = http.StatusServiceUnavailable, "the request took too long; try a smaller selection"
+		s.log.Warn("request timed out", "uri", c.Request().RequestURI)
 	default:
 		status = statusOf(geo.ErrorKind(err))
 		detail = geo.ErrorMessage(err)
 		problems = geo.ErrorProblems(err)
 	}
-	if status >= 500 {
+	if status >= 500 && status != http.StatusServiceUnavailable {
 		s.log.Error("internal error", "uri", c.Request().RequestURI, "err", err)
 	}
 	// Validators and caching describe the data, not this error.
@@ -65,4 +75,13 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if err := s.errorHTML(c, status, detail); err != nil {
 		s.log.Error("render error page", "err", err)
 	}
+}
+
+// statusClientClosed is nginx's status for a request whose client went away.
+const statusClientClosed = 499
+
+// clientGone says whether err comes from the client's leaving: the
+// request's context is cancelled, not timed out.
+func clientGone(c echo.Context, err error) bool {
+	return errors.Is(err, context.Canceled) && errors.Is(c.Request().Context().Err(), context.Canceled)
 }

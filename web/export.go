@@ -49,17 +49,19 @@ func (s *Server) handleExport(c echo.Context) error {
 	if c.Request().Method == http.MethodHead {
 		return nil
 	}
+	out, ctx, stop := withProgress(ctx, c.Response(), s.cfg.RequestTimeout)
+	defer stop()
 	if !isIncidents {
 		if ext == "csv" {
-			return writeLayerCSV(c.Response(), layer.Features)
+			return writeLayerCSV(out, layer.Features)
 		}
-		fc := NewFeatureCollection(c.Response(), false)
+		fc := NewFeatureCollection(out, false)
 		for _, feat := range layer.Features {
 			fc.Feature(feat)
 		}
 		return fc.Close()
 	}
-	w, _ := NewIncidentWriter(c.Response(), ext)
+	w, _ := NewIncidentWriter(out, ext)
 	err = s.cfg.Store.EachIncident(ctx, f, w.Incident)
 	if err == nil {
 		err = w.Close()
@@ -67,7 +69,11 @@ func (s *Server) handleExport(c echo.Context) error {
 	if err != nil {
 		// The status is sent: cut the connection so the client sees a broken
 		// download rather than a file that looks whole.
-		s.log.Error("export failed", "file", file, "err", err)
+		if clientGone(c, err) || ctx.Err() != nil {
+			s.log.Info("download ended early", "file", file, "err", err)
+		} else {
+			s.log.Error("export failed", "file", file, "err", err)
+		}
 		panic(http.ErrAbortHandler)
 	}
 	return nil

@@ -42,7 +42,8 @@ type Config struct {
 	BaseURL string
 	// EmbedOrigins may frame /embed; empty means any site.
 	EmbedOrigins []string
-	// RequestTimeout bounds each request's handler; 0 means 30 s.
+	// RequestTimeout bounds each request's handler, and how long a download
+	// may go without sending a byte; 0 means 30 s.
 	RequestTimeout time.Duration
 	// Now is the clock for time stamps and download names; nil means time.Now.
 	Now func() time.Time
@@ -244,7 +245,7 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 		Handler:           s,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      5 * time.Minute, // exports stream for a while
+		WriteTimeout:      5 * time.Minute, // downloads push it on as they make progress
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
