@@ -10,6 +10,9 @@ import (
 
 // Store is what the web and CLI need of storage. store.DB implements it.
 type Store interface {
+	// Snapshot makes every read with the returned context see the data
+	// as it stood at one moment; release ends it.
+	Snapshot(ctx context.Context) (snap context.Context, release func(), err error)
 	Incident(ctx context.Context, id int64) (Incident, error)
 	Incidents(ctx context.Context, f Filter) (Page, error)
 	EachIncident(ctx context.Context, f Filter, fn func(Incident) error) error

@@ -22,12 +22,17 @@ func (db *DB) Clusters(ctx context.Context, f geo.Filter, zoom float64, cellPx f
 		return out, geo.Errorf(geo.EInvalid, "clusters of a pinned view (as_of) are not available; use items")
 	}
 	f.Limit, f.Offset = 0, 0
+	err := db.read(ctx, func(tx *Tx) error {
+		var err error
+		out, err = clusters(ctx, tx, f, zoom, cellPx, maxSingles)
+		return err
+	})
+	return out, err
+}
+
+func clusters(ctx context.Context, tx *Tx, f geo.Filter, zoom float64, cellPx float64, maxSingles int) (geo.Clusters, error) {
+	var out geo.Clusters
 	where, args := whereClause(f, true)
-	tx, err := db.BeginTx(ctx, true)
-	if err != nil {
-		return out, fmt.Errorf("clusters: %w", err)
-	}
-	defer tx.Rollback()
 	// One pass groups the matches; only when few match are they read whole.
 	n := math.Exp2(zoom) * 256 / cellPx
 	rows, err := tx.QueryContext(ctx, `SELECT CAST(i.mx * ? AS INTEGER) AS cx, CAST(i.my * ? AS INTEGER) AS cy,
@@ -90,12 +95,15 @@ func (db *DB) Stats(ctx context.Context, f geo.Filter) (geo.Stats, error) {
 	f.Limit, f.Offset = 0, 0
 	// One transaction: the three counts describe the same data, even while
 	// an import commits.
-	tx, err := db.BeginTx(ctx, true)
-	if err != nil {
-		return st, fmt.Errorf("stats: %w", err)
-	}
-	defer tx.Rollback()
-	if f.AsOf.IsZero() {
+	err := db.read(ctx, func(tx *Tx) error {
+		var err error
+		st, err = stats(ctx, tx, f, st)
+		return err
+	})
+	return st, err
+}
+
+func stats(ctx context.Context, tx *Tx, f geo.Filter, st geo.Stats) (geo.Stats, error) {	if f.AsOf.IsZero() {
 		where, args := whereClause(f, true)
 		var minX, minY, maxX, maxY sql.NullFloat64
 		if err := tx.QueryRowContext(ctx, `SELECT count(*), min(i.px), min(i.py), max(i.px), max(i.py) FROM incidents i`+where, args...).

@@ -70,7 +70,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		writer.Close()
 		return nil, fmt.Errorf("open db %s: %w", path, err)
 	}
-	n := max(4, runtime.NumCPU())
+	n := max(8, 4*runtime.NumCPU()) // a request holds one for its snapshot
 	reader.SetMaxOpenConns(n)
 	reader.SetMaxIdleConns(n)
 	if err := reader.PingContext(ctx); err != nil {

@@ -622,3 +622,38 @@ func TestOneClockPerWrite(t *testing.T) {
 		t.Errorf("got created %v, updated %v, modified %v, valid from %v; want one instant", inc.CreatedAt, inc.UpdatedAt, modified, vf)
 	}
 }
+
+// Reads in a snapshot see one moment: a write that commits meanwhile shows
+// in neither the data nor its version.
+func TestSnapshotSeesOneMoment(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	first := incidentAt("First", orb.Point{11, 33}, "2016-03-02")
+	if err := db.CreateIncident(ctx, &first); err != nil {
+		t.Fatal(err)
+	}
+	snap, release, err := db.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	v1, _, err := db.Version(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := incidentAt("Second", orb.Point{11, 33}, "2016-03-03")
+	if err := db.CreateIncident(ctx, &second); err != nil {
+		t.Fatal(err)
+	}
+	page, err := db.Incidents(snap, geo.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2, _, _ := db.Version(snap)
+	if page.NumberMatched != 1 || v2 != v1 {
+		t.Errorf("in the snapshot: got %d incidents at version %d (first read %d), want 1 at one version", page.NumberMatched, v2, v1)
+	}
+	if now, _ := db.Incidents(ctx, geo.Filter{}); now.NumberMatched != 2 {
+		t.Errorf("outside the snapshot: got %d incidents, want 2", now.NumberMatched)
+	}
+}

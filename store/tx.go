@@ -12,8 +12,24 @@ import (
 // modified_at) is the same instant.
 type Tx struct {
 	*sql.Tx
-	db  *DB
-	now time.Time
+	db     *DB
+	now    time.Time
+	shared bool // a snapshot's: its owner ends it
+}
+
+type snapshotKey struct{}
+
+// Snapshot starts a read transaction that every read made with the
+// returned context shares, so that all of them (the data version among
+// them) see the data as it stood at one moment, whatever commits meanwhile.
+// release ends it.
+func (db *DB) Snapshot(ctx context.Context) (context.Context, func(), error) {
+	tx, err := db.BeginTx(ctx, true)
+	if err != nil {
+		return ctx, func() {}, err
+	}
+	tx.shared = true
+	return context.WithValue(ctx, snapshotKey{}, tx), func() { tx.Rollback() }, nil
 }
 
 // BeginTx starts a transaction: on the writer connection, or on a reader
@@ -32,8 +48,12 @@ func (db *DB) BeginTx(ctx context.Context, readOnly bool) (*Tx, error) {
 	return &Tx{Tx: tx, db: db, now: db.Now().UTC()}, nil
 }
 
-// read runs fn in a read-only transaction.
+// read runs fn in a read-only transaction: the context's snapshot, if it
+// has one of this database, or a new one.
 func (db *DB) read(ctx context.Context, fn func(*Tx) error) error {
+	if tx, ok := ctx.Value(snapshotKey{}).(*Tx); ok && tx.db == db {
+		return fn(tx)
+	}
 	tx, err := db.BeginTx(ctx, true)
 	if err != nil {
 		return err

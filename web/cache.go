@@ -17,7 +17,15 @@ func (s *Server) conditional(next echo.HandlerFunc) echo.HandlerFunc {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			return next(c)
 		}
-		version, modified, err := s.cfg.Store.Version(r.Context())
+		// One snapshot for the request: the ETag names the version of the
+		// data the body is made from, even while an import commits.
+		ctx, release, err := s.cfg.Store.Snapshot(r.Context())
+		if err != nil {
+			return err
+		}
+		defer release()
+		c.SetRequest(r.WithContext(ctx))
+		version, modified, err := s.cfg.Store.Version(ctx)
 		if err != nil {
 			return err
 		}
