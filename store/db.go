@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"runtime"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/borderwatch/borderwatch/geo"
@@ -34,6 +35,10 @@ type DB struct {
 	Now func() time.Time
 }
 
+// WriteWait is how long a write waits for another (an import, say) to
+// finish before it gives up with a clear error.
+var WriteWait = 60 * time.Second
+
 // Open opens (creating if needed) the database at path and applies any
 // migrations it has not seen.
 func Open(ctx context.Context, path string) (*DB, error) {
@@ -42,7 +47,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	params := url.Values{}
 	params.Set("_journal_mode", "WAL")
-	params.Set("_busy_timeout", "5000")
+	params.Set("_busy_timeout", strconv.FormatInt(WriteWait.Milliseconds(), 10))
 	params.Set("_foreign_keys", "on")
 	params.Set("_synchronous", "NORMAL")
 	params.Set("_txlock", "immediate")
@@ -97,19 +102,34 @@ func (db *DB) Close() error {
 // Path is the database file's path.
 func (db *DB) Path() string { return db.path }
 
+// migrate applies the migrations the database has not seen. It reads
+// first and takes the write lock only when there is something to do, so
+// that opening a database while an import runs neither waits nor fails.
 func (db *DB) migrate(ctx context.Context) error {
-	if _, err := db.writer.ExecContext(ctx,
-		`CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
-		return fmt.Errorf("create migrations table: %w", err)
-	}
 	names, err := fs.Glob(migrations, "migrations/*.sql")
 	if err != nil {
 		return err
 	}
 	sort.Strings(names)
+	var applied int
+	if err := db.writer.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'migrations'`).Scan(&applied); err != nil {
+		return fmt.Errorf("read migrations: %w", busy(err))
+	}
+	if applied > 0 {
+		if err := db.writer.QueryRowContext(ctx, `SELECT count(*) FROM migrations`).Scan(&applied); err != nil {
+			return fmt.Errorf("read migrations: %w", busy(err))
+		}
+	}
+	if applied >= len(names) {
+		return nil
+	}
+	if _, err := db.writer.ExecContext(ctx,
+		`CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("create migrations table: %w", busy(err))
+	}
 	for _, name := range names {
 		if err := db.migrateFile(ctx, name); err != nil {
-			return fmt.Errorf("migration %s: %w", name, err)
+			return fmt.Errorf("migration %s: %w", name, busy(err))
 		}
 	}
 	return nil

@@ -93,16 +93,25 @@ func remeasure(ctx context.Context, tx *Tx) error {
 // fillDerived sets what rows written before a migration lack: incidents'
 // marker points (migration 004) and layer features' boxes (005).
 func (db *DB) fillDerived(ctx context.Context) error {
+	// Read first: the write lock only when there is something to fill.
+	var todo bool
+	if err := db.writer.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM incidents WHERE mx IS NULL)
+		OR EXISTS (SELECT 1 FROM layer_features WHERE min_x IS NULL)`).Scan(&todo); err != nil {
+		return fmt.Errorf("fill derived columns: %w", busy(err))
+	}
+	if !todo {
+		return nil
+	}
 	tx, err := db.BeginTx(ctx, false)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	todo, err := incidentGeometries(ctx, tx, `mx IS NULL`)
+	rows, err := incidentGeometries(ctx, tx, `mx IS NULL`)
 	if err != nil {
 		return fmt.Errorf("fill marker points: %w", err)
 	}
-	for _, r := range todo {
+	for _, r := range rows {
 		p, m := markerPoint(r.geom)
 		if _, err := tx.ExecContext(ctx, `UPDATE incidents SET px = ?, py = ?, mx = ?, my = ? WHERE id = ?`, p[0], p[1], m[0], m[1], r.id); err != nil {
 			return fmt.Errorf("fill marker points: %w", err)

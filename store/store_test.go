@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -655,5 +656,68 @@ func TestSnapshotSeesOneMoment(t *testing.T) {
 	}
 	if now, _ := db.Incidents(ctx, geo.Filter{}); now.NumberMatched != 2 {
 		t.Errorf("outside the snapshot: got %d incidents, want 2", now.NumberMatched)
+	}
+}
+
+// While one handle holds the write lock (an import in progress), another
+// opens the database and reads at once, its writes queue behind the lock,
+// and a write that waits too long says so.
+func TestOpenReadAndQueueWhileAWriteHoldsTheLock(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "lock.db")
+	a, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	first := incidentAt("First", orb.Point{11, 33}, "2016-03-02")
+	if err := a.CreateIncident(ctx, &first); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := a.BeginTx(ctx, false) // the "import": holds the write lock
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	b, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("open while another writes: %v", err)
+	}
+	defer b.Close()
+	if n, err := b.CountIncidents(ctx); err != nil || n != 1 {
+		t.Errorf("read while another writes: got %d, %v", n, err)
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("open and read took %v while another wrote, want no wait", took)
+	}
+	// A write queues, and goes through when the lock is released.
+	done := make(chan error, 1)
+	go func() {
+		second := incidentAt("Second", orb.Point{11, 33}, "2016-03-03")
+		done <- b.CreateIncident(ctx, &second)
+	}()
+	time.Sleep(300 * time.Millisecond)
+	tx.Rollback()
+	if err := <-done; err != nil {
+		t.Errorf("a queued write: got %v, want it done once the lock was released", err)
+	}
+	// One that waits past WriteWait gives up, saying why.
+	wait := WriteWait
+	WriteWait = 200 * time.Millisecond
+	defer func() { WriteWait = wait }()
+	c, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	tx, err = a.BeginTx(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	third := incidentAt("Third", orb.Point{11, 33}, "2016-03-04")
+	err = c.CreateIncident(ctx, &third)
+	if geo.ErrorKind(err) != geo.EConflict || !strings.Contains(err.Error(), "busy with another write") {
+		t.Errorf("a write that waited too long: got %v, want a conflict saying the database is busy", err)
 	}
 }

@@ -3,8 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
+
+	"github.com/borderwatch/borderwatch/geo"
+	"github.com/mattn/go-sqlite3"
 )
 
 // Tx is one transaction with one reading of the clock, so every time a
@@ -43,7 +47,7 @@ func (db *DB) BeginTx(ctx context.Context, readOnly bool) (*Tx, error) {
 		tx, err = db.writer.BeginTx(ctx, nil)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("begin: %w", err)
+		return nil, fmt.Errorf("begin: %w", busy(err))
 	}
 	return &Tx{Tx: tx, db: db, now: db.Now().UTC()}, nil
 }
@@ -77,7 +81,17 @@ func (db *DB) write(ctx context.Context, fn func(*Tx) error) error {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return fmt.Errorf("commit: %w", busy(err))
 	}
 	return nil
+}
+
+// busy turns SQLite's "database is locked" into an error that says what
+// happened and that nothing was written.
+func busy(err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked) {
+		return geo.Errorf(geo.EConflict, "the database is busy with another write (an import?) and stayed so for %s: nothing was written; try again when it is done", WriteWait)
+	}
+	return err
 }
