@@ -103,7 +103,8 @@ func (db *DB) Stats(ctx context.Context, f geo.Filter) (geo.Stats, error) {
 	return st, err
 }
 
-func stats(ctx context.Context, tx *Tx, f geo.Filter, st geo.Stats) (geo.Stats, error) {	if f.AsOf.IsZero() {
+func stats(ctx context.Context, tx *Tx, f geo.Filter, st geo.Stats) (geo.Stats, error) {
+	if f.AsOf.IsZero() {
 		where, args := whereClause(f, true)
 		var minX, minY, maxX, maxY sql.NullFloat64
 		if err := tx.QueryRowContext(ctx, `SELECT count(*), min(i.px), min(i.py), max(i.px), max(i.py) FROM incidents i`+where, args...).
