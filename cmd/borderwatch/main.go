@@ -3,6 +3,8 @@
 //	borderwatch [serve] [--addr :8080] [--db ./borderwatch.db] [--tiles URL|none]
 //	borderwatch import [--db FILE] FILE.geojson
 //	borderwatch export [--db FILE] > incidents.geojson
+//	borderwatch backup [--db FILE] OUT
+//	borderwatch restore [--db FILE] IN
 //
 // Every flag can also be set from the environment: BORDERWATCH_ADDR,
 // BORDERWATCH_DB, BORDERWATCH_TILES.
@@ -29,6 +31,8 @@ Usage:
   borderwatch serve  [flags]          serve the map (the default)
   borderwatch import [flags] FILE     import incidents from a GeoJSON file, all or nothing
   borderwatch export [flags]          write the incidents as GeoJSON to standard output
+  borderwatch backup [flags] OUT      copy the database to OUT, safely while it serves and writes
+  borderwatch restore [flags] IN      replace the database's contents with the backup IN
 
 Run "borderwatch COMMAND -h" for a command's flags.
 `
@@ -53,6 +57,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = importCmd(ctx, args, stdout, stderr)
 	case "export":
 		err = exportCmd(ctx, args, stdout, stderr)
+	case "backup":
+		err = backupCmd(ctx, args, stdout, stderr)
+	case "restore":
+		err = restoreCmd(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
