@@ -22,6 +22,7 @@ type Filter struct {
 	NearBarrierKm *float64   // within this many km of the barrier
 	AsOf          time.Time  // the incidents as they stood then; zero: now
 	Newest        bool       // newest first; oldest first by default
+	MarkerInBox   bool       // BBox selects by the marker point, not the geometry's box
 	Limit         int        // 0: MaxLimit
 	Offset        int
 }

@@ -41,15 +41,23 @@ type FeaturePage struct {
 
 var layerID = regexp.MustCompile(`^[a-z][a-z0-9-]{0,62}$`)
 
-// IncidentsCollection is the collection id of incidents; no layer may use it.
-const IncidentsCollection = "incidents"
+// Collection ids of incidents; no layer may use them. IncidentPoints is
+// every incident at its marker point, for clients that take one geometry
+// type per layer (QGIS types a layer by its first feature).
+const (
+	IncidentsCollection      = "incidents"
+	IncidentPointsCollection = "incident-points"
+)
+
+// IsIncidents says whether a collection id names the incidents, whole or as points.
+func IsIncidents(id string) bool { return id == IncidentsCollection || id == IncidentPointsCollection }
 
 // Validate reports every problem with l, or nil.
 func (l Layer) Validate() error {
 	var ps problems
 	if !layerID.MatchString(l.ID) {
 		ps.add("id", "must be lower-case letters, digits and dashes, starting with a letter, got %q", l.ID)
-	} else if l.ID == IncidentsCollection {
+	} else if IsIncidents(l.ID) {
 		ps.add("id", "%q is reserved", l.ID)
 	}
 	if strings.TrimSpace(l.Title) == "" {

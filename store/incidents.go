@@ -296,6 +296,7 @@ const (
 	incidentBox      = `(i.max_x >= ? AND i.min_x <= ? AND i.max_y >= ? AND i.min_y <= ?)`
 	incidentRTreeBox = `i.id IN (SELECT id FROM incidents_rtree WHERE max_x >= ? AND min_x <= ? AND max_y >= ? AND min_y <= ?)`
 	boxColumns       = `(f.max_x >= ? AND f.min_x <= ? AND f.max_y >= ? AND f.min_y <= ?)`
+	markerInBox      = `(i.px >= ? AND i.px <= ? AND i.py >= ? AND i.py <= ?)`
 )
 
 // boxClause is cond for box b; a box that crosses the antimeridian
@@ -338,6 +339,10 @@ func whereClause(f geo.Filter, rtree bool) (string, []any) {
 		}
 		c, a := boxClause(f.BBox, cond)
 		conds, args = append(conds, c), append(args, a...)
+		if f.MarkerInBox && f.AsOf.IsZero() { // versions keep no marker point: their box stands in
+			c, a := boxClause(f.BBox, markerInBox)
+			conds, args = append(conds, c), append(args, a...)
+		}
 	}
 	if !f.From.IsZero() {
 		conds = append(conds, `i.date_last >= ?`)

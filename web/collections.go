@@ -9,6 +9,8 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
+var incidentTitles = map[string]string{geo.IncidentsCollection: "Incidents", geo.IncidentPointsCollection: "Incidents as points"}
+
 // collections describes every collection: incidents first, then the layers.
 func (s *Server) collections(c echo.Context) ([]collectionJSON, error) {
 	ctx := c.Request().Context()
@@ -16,13 +18,16 @@ func (s *Server) collections(c echo.Context) ([]collectionJSON, error) {
 	if err != nil {
 		return nil, err
 	}
-	inc := collectionJSON{ID: geo.IncidentsCollection, Title: "Incidents",
+	inc := collectionJSON{ID: geo.IncidentsCollection, Title: incidentTitles[geo.IncidentsCollection],
 		Description: "Border and security incidents, each with its sources, ACLED event types, actors, casualties (unknown is not 0) and time and place precision.",
 		Attribution: s.cfg.DataAttribution}
 	if ext.Count > 0 {
 		inc.Extent = newExtent(ext.Bound, ext.First, ext.Last)
 	}
-	out := []collectionJSON{inc}
+	points := inc
+	points.ID, points.Title = geo.IncidentPointsCollection, incidentTitles[geo.IncidentPointsCollection]
+	points.Description = "The same incidents, each at its marker point (a line's middle, an area's centre), with the same fields and filters: for GIS clients that take one geometry type per layer, such as QGIS."
+	out := []collectionJSON{inc, points}
 	layers, err := s.cfg.Store.Layers(ctx)
 	if err != nil {
 		return nil, err

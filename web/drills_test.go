@@ -86,7 +86,7 @@ func TestDownloadsRunWhileTheyMakeProgress(t *testing.T) {
 	}
 	var logs syncBuffer
 	cfg := testWebConfig()
-	cfg.RequestTimeout = 150 * time.Millisecond
+	cfg.RequestTimeout = 300 * time.Millisecond
 	cfg.Logger = slog.New(slog.NewJSONHandler(&logs, nil))
 	app := newTestAppWith(t, cfg)
 	t0 := time.Now()
@@ -96,7 +96,7 @@ func TestDownloadsRunWhileTheyMakeProgress(t *testing.T) {
 	start := time.Now()
 	res, err := http.Get(app.URL + "/export/incidents.geojson")
 	if err != nil {
-		t.Fatal(err)
+		t.Fatal(err, logs.String())
 	}
 	var fc struct{ Features []json.RawMessage }
 	err = json.NewDecoder(res.Body).Decode(&fc)

@@ -21,7 +21,7 @@ func (s *Server) handleExport(c echo.Context) error {
 	if !ok || (ext != "geojson" && ext != "csv") {
 		return geo.Errorf(geo.ENotFound, "no download %q: ask for COLLECTION.geojson or COLLECTION.csv", file)
 	}
-	isIncidents := name == geo.IncidentsCollection
+	isIncidents := geo.IsIncidents(name)
 	if !isIncidents {
 		if _, err := s.cfg.Store.Layer(ctx, name); err != nil {
 			return err
@@ -61,7 +61,11 @@ func (s *Server) handleExport(c echo.Context) error {
 		}
 		return fc.Close()
 	}
+	f.MarkerInBox = name == geo.IncidentPointsCollection
 	w, _ := NewIncidentWriter(out, ext)
+	if fc, ok := w.(*FeatureCollection); ok {
+		fc.AsPoints(name == geo.IncidentPointsCollection)
+	}
 	err = s.cfg.Store.EachIncident(ctx, f, w.Incident)
 	if err == nil {
 		err = w.Close()

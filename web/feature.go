@@ -14,7 +14,7 @@ func (s *Server) handleItem(c echo.Context) error {
 	ctx := c.Request().Context()
 	name := c.Param("collection")
 	var layer geo.Layer
-	if name != geo.IncidentsCollection { // an unknown collection is a 404 before its parameters are judged
+	if !geo.IsIncidents(name) { // an unknown collection is a 404 before its parameters are judged
 		var err error
 		if layer, err = s.cfg.Store.Layer(ctx, name); err != nil {
 			return err
@@ -30,13 +30,16 @@ func (s *Server) handleItem(c echo.Context) error {
 	path := s.baseURL(c) + "/collections/" + url.PathEscape(name)
 	links := append(selfLinks(path+"/items/"+strconv.FormatInt(id, 10), nil, mediaGeoJSON, "This feature"),
 		Link{Href: path + "?f=json", Rel: "collection", Type: mediaJSON, Title: "The collection"})
-	if name == geo.IncidentsCollection {
+	if geo.IsIncidents(name) {
 		inc, err := s.cfg.Store.Incident(ctx, id)
 		if err != nil {
 			return err
 		}
 		if wantsHTML(c) {
 			return s.incidentHTML(c, inc)
+		}
+		if name == geo.IncidentPointsCollection {
+			inc.Geometry = geo.RepresentativePoint(inc.Geometry)
 		}
 		return writeJSON(c, http.StatusOK, mediaGeoJSON, incidentFeature(inc, true, links))
 	}

@@ -15,8 +15,8 @@ import (
 func (s *Server) handleItems(c echo.Context) error {
 	ctx := c.Request().Context()
 	name := c.Param("collection")
-	page := featuresPage{collection: name, title: "Incidents"}
-	if name != geo.IncidentsCollection { // an unknown collection is a 404 before its parameters are judged
+	page := featuresPage{collection: name, title: incidentTitles[name]}
+	if !geo.IsIncidents(name) { // an unknown collection is a 404 before its parameters are judged
 		layer, err := s.cfg.Store.Layer(ctx, name)
 		if err != nil {
 			return err
@@ -31,8 +31,9 @@ func (s *Server) handleItems(c echo.Context) error {
 	if q.Get("limit") == "" {
 		f.Limit = defaultLimit
 	}
+	f.MarkerInBox = name == geo.IncidentPointsCollection
 	page.filter = f.Normalize()
-	if name == geo.IncidentsCollection {
+	if geo.IsIncidents(name) {
 		res, err := s.cfg.Store.Incidents(ctx, page.filter)
 		if err != nil {
 			return err

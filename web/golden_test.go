@@ -39,6 +39,7 @@ func TestGolden(t *testing.T) {
 		{"collection-barrier.html", "/collections/barrier?f=html", ""},
 		{"items-incidents.json", "/collections/incidents/items?limit=2&offset=1&event_type=Battles,Strategic+developments", ""},
 		{"items-incidents.html", "/collections/incidents/items?limit=3&f=html", ""},
+		{"items-incident-points.json", "/collections/incident-points/items?bbox=11.4,32,11.5,33.2", ""},
 		{"items-crossings.json", "/collections/crossings/items?bbox=11,32,12.5,34", ""},
 		{"items-crossings.html", "/collections/crossings/items?f=html", ""},
 		{"item-incident.json", "/collections/incidents/items/3", ""},
@@ -103,7 +104,12 @@ func firstDiff(want, got string) string {
 			b = g[i]
 		}
 		if a != b {
-			return fmt.Sprintf("line %d:\nwant %q\ngot  %q", i+1, a, b)
+			j := 0 // the first differing byte, shown with some context
+			for j < min(len(a), len(b)) && a[j] == b[j] {
+				j++
+			}
+			from := max(0, j-60)
+			return fmt.Sprintf("line %d, byte %d:\nwant …%q\ngot  …%q", i+1, j+1, a[from:min(len(a), j+80)], b[from:min(len(b), j+80)])
 		}
 	}
 	return ""

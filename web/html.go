@@ -133,7 +133,7 @@ func (s *Server) featuresHTML(c echo.Context, page featuresPage) error {
 		return err
 	}
 	var buf bytes.Buffer // the page's features for its map
-	fc := NewFeatureCollection(&buf, true)
+	fc := NewFeatureCollection(&buf, true).AsPoints(page.collection == geo.IncidentPointsCollection)
 	for _, inc := range page.incidents {
 		fc.Incident(inc)
 	}

@@ -38,6 +38,7 @@ type Member struct {
 type FeatureCollection struct {
 	w       *bufio.Writer
 	display bool
+	points  bool
 	n       int
 	closed  bool
 	err     error
@@ -79,8 +80,14 @@ func (fc *FeatureCollection) add(v any) error {
 	return fc.err
 }
 
+// AsPoints makes fc write each incident at its marker point.
+func (fc *FeatureCollection) AsPoints(on bool) *FeatureCollection { fc.points = on; return fc }
+
 // Incident adds one incident.
 func (fc *FeatureCollection) Incident(inc geo.Incident) error {
+	if fc.points {
+		inc.Geometry = geo.RepresentativePoint(inc.Geometry)
+	}
 	return fc.add(incidentFeature(inc, fc.display, nil))
 }
 
@@ -199,7 +206,7 @@ func (p featuresPage) returned() int { return len(p.incidents) + len(p.features)
 func writeFeatures(w io.Writer, p featuresPage, now time.Time) error {
 	fc := NewFeatureCollection(w, true,
 		Member{"numberMatched", p.matched}, Member{"numberReturned", p.returned()},
-		Member{"timeStamp", now.UTC().Format(time.RFC3339)}, Member{"links", p.links})
+		Member{"timeStamp", now.UTC().Format(time.RFC3339)}, Member{"links", p.links}).AsPoints(p.collection == geo.IncidentPointsCollection)
 	for _, inc := range p.incidents {
 		fc.Incident(inc)
 	}

@@ -55,7 +55,7 @@ func TestLandingConformanceAndCollections(t *testing.T) {
 			t.Errorf("%s: no items link", c.ID)
 		}
 	}
-	if !slices.Equal(ids, []string{"incidents", "basemap", "border", "barrier", "crossings", "places"}) {
+	if !slices.Equal(ids, []string{"incidents", "incident-points", "basemap", "border", "barrier", "crossings", "places"}) {
 		t.Errorf("got collections %v", ids)
 	}
 	inc := cols.Collections[0]

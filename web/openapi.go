@@ -12,7 +12,7 @@ func (s *Server) openAPI(c echo.Context) (obj, error) {
 	if err != nil {
 		return nil, err
 	}
-	ids := []string{geo.IncidentsCollection}
+	ids := []string{geo.IncidentsCollection, geo.IncidentPointsCollection}
 	for _, l := range layers {
 		ids = append(ids, l.ID)
 	}

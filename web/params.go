@@ -282,7 +282,7 @@ func checkFormatOnly(c interface{ QueryParams() url.Values }) error {
 
 // scopesOf is where a collection's parameters come from.
 func scopesOf(collection string) []scope {
-	if collection == geo.IncidentsCollection {
+	if geo.IsIncidents(collection) {
 		return incidentScopes
 	}
 	return layerScopes

@@ -9,6 +9,7 @@ import (
 
 	"github.com/borderwatch/borderwatch/geo"
 	"github.com/borderwatch/borderwatch/web"
+	"github.com/borderwatch/borderwatch/web/webtest"
 	"github.com/paulmach/orb"
 )
 
@@ -214,5 +215,39 @@ func TestStaticAssetsAreEmbedded(t *testing.T) {
 	res, _ := get(t, app.URL+"/static/vendor/leaflet/leaflet-src.esm.js", "Accept-Encoding", "gzip")
 	if res.Header.Get("Content-Encoding") != "gzip" {
 		t.Error("got no gzip for a large script")
+	}
+}
+
+// QGIS types a layer by its first feature and drops the rest: the points
+// collection has every incident as a point, selected by its marker point.
+func TestIncidentPointsHoldEveryIncidentAsAPoint(t *testing.T) {
+	app := newTestApp(t, "none")
+	all := getCollection(t, app.URL+"/collections/incident-points/items")
+	if all.NumberMatched != 10 || len(all.Features) != 10 {
+		t.Fatalf("got %d of %d, want all 10 incidents", len(all.Features), all.NumberMatched)
+	}
+	for _, f := range all.Features {
+		var g struct{ Type string }
+		json.Unmarshal(f.Geometry, &g)
+		if g.Type != "Point" {
+			t.Errorf("incident %s: got a %s, want a Point", f.ID, g.Type)
+		}
+	}
+	// The barrier's line (incident 9) starts near Ras Jedir; its marker is
+	// its middle vertex, far south.
+	box := "11.4,33.1,11.6,33.2"
+	lines := getCollection(t, app.URL+"/collections/incidents/items?bbox="+box)
+	points := getCollection(t, app.URL+"/collections/incident-points/items?bbox="+box)
+	has9 := func(fc featureCollection) bool {
+		return slices.ContainsFunc(fc.Features, func(f webtest.Feature) bool { return f.ID.String() == "9" })
+	}
+	if !has9(lines) || has9(points) {
+		t.Errorf("a box around the line's start: got the line %v and its point %v, want the line only", has9(lines), has9(points))
+	}
+	if res, body := get(t, app.URL+"/collections/incident-points/items/9"); res.StatusCode != 200 || !strings.Contains(body, `"geometry":{"type":"Point","coordinates":[11.544075,32.46811]}`) {
+		t.Errorf("incident 9 as a point: got %d %s", res.StatusCode, body)
+	}
+	if res, body := get(t, app.URL+"/export/incident-points.geojson?event_type=Strategic+developments"); res.StatusCode != 200 || strings.Contains(body, "LineString") {
+		t.Errorf("the points download: got %d with a line in it", res.StatusCode)
 	}
 }
