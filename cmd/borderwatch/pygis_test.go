@@ -87,7 +87,7 @@ func TestQGISDrawsEveryIncidentAsPoints(t *testing.T) {
 		t.Fatal(err)
 	}
 	type layer struct {
-		Type, Error     string
+		Type, Error    string
 		Read, Drawable int
 	}
 	var got map[string]layer
