@@ -16,13 +16,9 @@ func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fs.PrintDefaults()
 	}
 	db := dbFlag(fs)
-	rest, err := parse(fs, args)
+	file, err := oneArg(fs, args)
 	if err != nil {
 		return err
-	}
-	if len(rest) != 1 {
-		fs.Usage()
-		return errUsage
 	}
 	if _, err := os.Stat(*db); err != nil {
 		return fmt.Errorf("no database at %s: %w", *db, err)
@@ -32,11 +28,11 @@ func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer st.Close()
-	if err := st.Backup(ctx, rest[0]); err != nil {
+	if err := st.Backup(ctx, file); err != nil {
 		return fmt.Errorf("%s", describe(err))
 	}
 	n, _ := st.CountIncidents(ctx)
-	fmt.Fprintf(stdout, "backed up %s to %s (checked: integrity ok; %d incidents when it began)\n", *db, rest[0], n)
+	fmt.Fprintf(stdout, "backed up %s to %s (checked: integrity ok; %d incidents when it began)\n", *db, file, n)
 	return nil
 }
 
@@ -47,23 +43,19 @@ func restoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fs.PrintDefaults()
 	}
 	db := dbFlag(fs)
-	rest, err := parse(fs, args)
+	file, err := oneArg(fs, args)
 	if err != nil {
 		return err
-	}
-	if len(rest) != 1 {
-		fs.Usage()
-		return errUsage
 	}
 	st, err := store.Open(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Restore(ctx, rest[0]); err != nil {
+	if err := st.Restore(ctx, file); err != nil {
 		return fmt.Errorf("nothing was restored: %s", describe(err))
 	}
 	n, _ := st.CountIncidents(ctx)
-	fmt.Fprintf(stdout, "restored %s from %s: %d incidents\n", *db, rest[0], n)
+	fmt.Fprintf(stdout, "restored %s from %s: %d incidents\n", *db, file, n)
 	return nil
 }

@@ -20,32 +20,28 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fs.PrintDefaults()
 	}
 	db := dbFlag(fs)
-	rest, err := parse(fs, args)
+	file, err := oneArg(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(rest) != 1 {
-		fs.Usage()
-		return errUsage
-	}
-	f, err := os.Open(rest[0])
+	f, err := os.Open(file)
 	if err != nil {
-		return fmt.Errorf("cannot read %s: %w", rest[0], err)
+		return fmt.Errorf("cannot read %s: %w", file, err)
 	}
 	defer f.Close()
 	decode, what := geo.DecodeIncidents, "feature"
-	if strings.HasSuffix(strings.ToLower(rest[0]), ".csv") {
+	if strings.HasSuffix(strings.ToLower(file), ".csv") {
 		decode, what = geo.DecodeIncidentsCSV, "row"
 	}
 	incs, bad, err := decode(bufio.NewReader(f))
 	if err != nil {
-		return fmt.Errorf("%s: %s", rest[0], describe(err))
+		return fmt.Errorf("%s: %s", file, describe(err))
 	}
 	if len(bad) > 0 {
 		for _, fe := range bad {
-			fmt.Fprintf(stderr, "%s: %s %d: %s\n", rest[0], what, fe.Index, describe(fe.Err))
+			fmt.Fprintf(stderr, "%s: %s %d: %s\n", file, what, fe.Index, describe(fe.Err))
 		}
-		return fmt.Errorf("%s: %d of %d %ss are invalid; nothing was imported", rest[0], len(bad), len(bad)+len(incs), what)
+		return fmt.Errorf("%s: %d of %d %ss are invalid; nothing was imported", file, len(bad), len(bad)+len(incs), what)
 	}
 	st, err := store.Open(ctx, *db)
 	if err != nil {
@@ -56,7 +52,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("nothing was imported: %s", describe(err))
 	}
-	fmt.Fprintf(stdout, "imported %d incidents from %s into %s: %d new, %d replaced\n", len(incs), rest[0], *db, created, updated)
+	fmt.Fprintf(stdout, "imported %d incidents from %s into %s: %d new, %d replaced\n", len(incs), file, *db, created, updated)
 	return nil
 }
 

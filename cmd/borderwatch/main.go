@@ -134,3 +134,16 @@ func describe(err error) string {
 	}
 	return b.String()
 }
+
+// oneArg parses args and wants exactly one argument left, a file.
+func oneArg(fs *flag.FlagSet, args []string) (string, error) {
+	rest, err := parse(fs, args)
+	if err != nil {
+		return "", err
+	}
+	if len(rest) != 1 {
+		fs.Usage()
+		return "", errUsage
+	}
+	return rest[0], nil
+}
