@@ -215,6 +215,8 @@ func jsonReason(err error) string {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {
+	case errors.As(err, &se) && strings.HasSuffix(se.Error(), "exceeded max depth"):
+		return fmt.Sprintf("JSON nested more than 10000 levels deep at byte %d", se.Offset)
 	case errors.As(err, &se):
 		return fmt.Sprintf("malformed JSON at byte %d: %v", se.Offset, se)
 	case errors.As(err, &te):

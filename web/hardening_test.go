@@ -2,10 +2,12 @@ package web_test
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Every bad request gets a 4xx problem that names what is wrong; nothing
@@ -90,5 +92,42 @@ func TestBadRequestsAreAnsweredRight(t *testing.T) {
 	}
 	if _, body := get(t, app.URL+"/export/incidents.geojson?offset="+huge); strings.TrimSpace(body) != `{"type":"FeatureCollection","features":[`+"\n]}" {
 		t.Errorf("a download past the end: got %q, want an empty FeatureCollection", body)
+	}
+}
+
+// zeros is an endless body: a client that would upload gigabytes.
+type zeros struct{ sent *int64 }
+
+func (z zeros) Read(p []byte) (int, error) {
+	clear(p)
+	*z.sent += int64(len(p))
+	return len(p), nil
+}
+
+// A 2 GB upload is answered at once, with nothing read past a few kilobytes
+// and nothing kept.
+func TestHugeUploadIsRefusedUnread(t *testing.T) {
+	app := newTestApp(t, "none")
+	for _, path := range []string{"/collections/incidents/items", "/collections/incidents/items/1", "/export/incidents.csv", "/"} {
+		var sent int64
+		req, _ := http.NewRequest(http.MethodPost, app.URL+path, io.LimitReader(zeros{&sent}, 2<<30))
+		req.ContentLength = 2 << 30
+		req.Header.Set("Content-Type", "application/geo+json")
+		req.Header.Set("Accept", "application/json")
+		start := time.Now()
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		var p struct{ Status int }
+		json.NewDecoder(res.Body).Decode(&p)
+		res.Body.Close()
+		if res.StatusCode != http.StatusMethodNotAllowed || p.Status != http.StatusMethodNotAllowed {
+			t.Errorf("POST 2 GB to %s: got %d (problem status %d), want a 405 problem", path, res.StatusCode, p.Status)
+		}
+		if sent > 64<<20 {
+			t.Errorf("POST 2 GB to %s: the client sent %d MB before the answer, want it refused unread", path, sent>>20)
+		}
+		t.Logf("POST 2 GB to %s: %d after %s and %d KB sent", path, res.StatusCode, time.Since(start).Round(time.Millisecond), sent>>10)
 	}
 }

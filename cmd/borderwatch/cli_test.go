@@ -82,6 +82,10 @@ func TestImportErrors(t *testing.T) {
 		{"missing file", []string{"import", "--db", db, "/no/such/file.geojson"}, 1, "cannot read /no/such/file.geojson"},
 		{"malformed JSON", []string{"import", "--db", db, writeFile(t, "m.geojson", `{"type":"FeatureCollection",`)}, 1, "not GeoJSON"},
 		{"not features", []string{"import", "--db", db, writeFile(t, "p.geojson", `{"type":"Point","coordinates":[1,2]}`)}, 1, "expected a GeoJSON FeatureCollection or Feature"},
+		{"JSON nested 100 000 deep in a feature", []string{"import", "--db", db, writeFile(t, "deep1.geojson", `{"type":"FeatureCollection","features":[`+strings.Replace(goodFeature, `"%s"`, strings.Repeat("[", 100_000)+strings.Repeat("]", 100_000), 1)+`]}`)}, 1, "JSON nested more than 10000 levels deep at byte"},
+		{"JSON nested 100 000 deep as the features", []string{"import", "--db", db, writeFile(t, "deep2.geojson", `{"type":"FeatureCollection","features":`+strings.Repeat("[", 100_000)+strings.Repeat("]", 100_000)+`}`)}, 1, "JSON nested more than 10000 levels deep"},
+		{"coordinates nested 100 000 deep", []string{"import", "--db", db, writeFile(t, "deep3.geojson", `{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":`+strings.Repeat("[", 100_000)+strings.Repeat("]", 100_000)+`}}`)}, 1, "JSON nested more than 10000 levels deep"},
+		{"objects nested 100 000 deep", []string{"import", "--db", db, writeFile(t, "deep4.geojson", strings.Repeat(`{"a":`, 100_000)+"1"+strings.Repeat("}", 100_000))}, 1, "JSON nested more than 10000 levels deep"},
 		{"no file argument", []string{"import", "--db", db}, 2, "Usage: borderwatch import"},
 		{"unknown command", []string{"frobnicate"}, 2, `unknown command "frobnicate"`},
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/borderwatch/borderwatch/data"
 	"github.com/borderwatch/borderwatch/geo"
 	"github.com/borderwatch/borderwatch/store"
+	"github.com/borderwatch/borderwatch/web"
 	"github.com/paulmach/orb"
 )
 
@@ -143,38 +144,68 @@ func fillSynthetic(t *testing.T, path string, n int) {
 		}
 	}
 	r := rand.New(rand.NewPCG(7, 11))
-	types := []struct{ event, sub, disorder string }{
-		{"Battles", "Armed clash", geo.DisorderPoliticalViolence},
-		{"Explosions/Remote violence", "Air/drone strike", geo.DisorderPoliticalViolence},
-		{"Violence against civilians", "Attack", geo.DisorderPoliticalViolence},
-		{"Strategic developments", "Arrests", geo.DisorderStrategic},
-	}
-	base := time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC)
 	const batch = 20000
 	for done := 0; done < n; done += batch {
 		incs := make([]geo.Incident, 0, batch)
 		for i := done; i < min(done+batch, n); i++ {
-			ty := types[r.IntN(len(types))]
-			var fat *int
-			if r.IntN(3) > 0 {
-				f := r.IntN(20)
-				fat = &f
-			}
-			incs = append(incs, geo.Incident{
-				Title:     fmt.Sprintf("%s near Ben Guerdane #%d", ty.sub, i),
-				Summary:   "Synthetic incident for benchmarks: security forces and suspected militants, reported by local sources.",
-				EventDate: base.AddDate(0, 0, r.IntN(730)), TimePrecision: 1 + r.IntN(3),
-				DisorderType: ty.disorder, EventType: ty.event, SubEventType: ty.sub,
-				Actor1: "Military Forces of Tunisia", AssocActor1: "National Guard of Tunisia", Actor2: "Suspected militants",
-				Fatalities: fat, Location: "Ben Guerdane", Admin1: "Medenine", Country: "TN",
-				Geometry:     orb.Point{9.5 + r.Float64()*4, 30.5 + r.Float64()*6},
-				GeoPrecision: 1 + r.IntN(3),
-				Sources:      []geo.Source{{Publisher: "Reuters", Title: "Report", URL: "https://www.reuters.com/article/" + strconv.Itoa(i), Published: "2016-03-02"}},
-				Tags:         []string{"synthetic"},
-			})
+			incs = append(incs, syntheticIncident(r, i))
 		}
 		if _, _, err := st.ImportIncidents(ctx, incs); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+var syntheticTypes = []struct{ event, sub, disorder string }{
+	{"Battles", "Armed clash", geo.DisorderPoliticalViolence},
+	{"Explosions/Remote violence", "Air/drone strike", geo.DisorderPoliticalViolence},
+	{"Violence against civilians", "Attack", geo.DisorderPoliticalViolence},
+	{"Strategic developments", "Arrests", geo.DisorderStrategic},
+}
+
+// syntheticIncident is the i-th of a run of incidents shaped like the real
+// ones (sources, actors, summaries) over Tunisia and Libya, with no id.
+func syntheticIncident(r *rand.Rand, i int) geo.Incident {
+	ty := syntheticTypes[r.IntN(len(syntheticTypes))]
+	var fat *int
+	if r.IntN(3) > 0 {
+		f := r.IntN(20)
+		fat = &f
+	}
+	return geo.Incident{
+		Title:     fmt.Sprintf("%s near Ben Guerdane #%d", ty.sub, i),
+		Summary:   "Synthetic incident for benchmarks: security forces and suspected militants, reported by local sources.",
+		EventDate: time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, r.IntN(730)), TimePrecision: 1 + r.IntN(3),
+		DisorderType: ty.disorder, EventType: ty.event, SubEventType: ty.sub,
+		Actor1: "Military Forces of Tunisia", AssocActor1: "National Guard of Tunisia", Actor2: "Suspected militants",
+		Fatalities: fat, Location: "Ben Guerdane", Admin1: "Medenine", Country: "TN",
+		Geometry:     orb.Point{9.5 + r.Float64()*4, 30.5 + r.Float64()*6},
+		GeoPrecision: 1 + r.IntN(3),
+		Sources:      []geo.Source{{Publisher: "Reuters", Title: "Report", URL: "https://www.reuters.com/article/" + strconv.Itoa(i), Published: "2016-03-02"}},
+		Tags:         []string{"synthetic"},
+	}
+}
+
+// writeSynthetic writes n synthetic incidents (no ids) as an import file in
+// format (geojson or csv); seed picks the run.
+func writeSynthetic(t testing.TB, path string, n int, format string, seed uint64) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	w, err := web.NewIncidentWriter(f, format)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(seed, 11))
+	for i := range n {
+		if err := w.Incident(syntheticIncident(r, i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
 	}
 }

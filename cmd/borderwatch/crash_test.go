@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/borderwatch/borderwatch/store"
+)
+
+// TestMain lets a test run this test binary as the borderwatch command, in
+// a process of its own that it can kill: with BORDERWATCH_RUN_MAIN=1 the
+// arguments are the command's.
+func TestMain(m *testing.M) {
+	if os.Getenv("BORDERWATCH_RUN_MAIN") == "1" {
+		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// command is borderwatch with args, run as a process of its own.
+func command(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "BORDERWATCH_RUN_MAIN=1")
+	return cmd
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	in, err := os.Open(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	out, err := os.Create(to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Drill: kill -9 at any moment of a large import leaves the database as it
+// was before or as it is after, never between: it opens, passes SQLite's
+// integrity check, and its R*Tree and versions are in step with its rows.
+// BORDERWATCH_CRASH_ROWS and BORDERWATCH_CRASH_KILLS change its size.
+func TestKillDuringImportLeavesBeforeOrAfter(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a drill of large imports")
+	}
+	rows, kills := 200_000, 6
+	if v, err := strconv.Atoi(os.Getenv("BORDERWATCH_CRASH_ROWS")); err == nil && v > 0 {
+		rows = v
+	}
+	if v, err := strconv.Atoi(os.Getenv("BORDERWATCH_CRASH_KILLS")); err == nil && v > 0 {
+		kills = v
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "import.geojson")
+	writeSynthetic(t, file, rows, "geojson", 1)
+	before := filepath.Join(dir, "before.db")
+	st, _, err := open(ctx, before, testWebConfig()) // the bundled dataset
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	n0 := countIncidents(t, before)
+
+	// One import left to finish: how long it takes, and what "after" is.
+	done := filepath.Join(dir, "done.db")
+	copyFile(t, before, done)
+	start := time.Now()
+	if out, err := command("import", "--db", done, file).CombinedOutput(); err != nil {
+		t.Fatalf("the import to compare with: %v\n%s", err, out)
+	}
+	full := time.Since(start)
+	n1 := countIncidents(t, done)
+	if n1 != n0+rows {
+		t.Fatalf("a whole import: %d incidents, want %d", n1, n0+rows)
+	}
+	t.Logf("%d rows import in %s; before %d incidents, after %d", rows, full.Round(time.Millisecond), n0, n1)
+
+	// Killed at moments spread over the whole run, parsing to commit.
+	seen := map[int]int{}
+	seed := uint64(time.Now().UnixNano())
+	r := rand.New(rand.NewPCG(seed, 0))
+	t.Logf("kill moments from seed %d", seed)
+	for k := range kills {
+		// One moment in each of kills equal slots of the run.
+		at := time.Duration(float64(full) * (float64(k) + r.Float64()) / float64(kills))
+		db := filepath.Join(dir, fmt.Sprintf("kill%d.db", k))
+		copyFile(t, before, db)
+		cmd := command("import", "--db", db, file)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(at)
+		cmd.Process.Kill() // SIGKILL
+		cmd.Wait()
+		// The database opens (the WAL is recovered), it is whole and in step.
+		st, err := store.Open(ctx, db)
+		if err != nil {
+			t.Fatalf("kill at %s: the database does not open: %v", at, err)
+		}
+		n, err := st.CountIncidents(ctx)
+		st.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := store.Check(ctx, db); err != nil {
+			t.Errorf("kill at %s: %v", at, err)
+		}
+		if n != n0 && n != n1 {
+			t.Errorf("kill at %s: %d incidents, want %d (before) or %d (after)", at, n, n0, n1)
+		}
+		seen[n]++
+		t.Logf("killed at %s (%.0f%% of the run): %d incidents, integrity ok", at.Round(time.Millisecond), 100*float64(at)/float64(full), n)
+	}
+	t.Logf("outcomes: %d before, %d after", seen[n0], seen[n1])
+}
