@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -222,4 +223,36 @@ func TestImportACLEDStyleCSV(t *testing.T) {
 		}
 	}
 	os.Remove(db)
+}
+
+func TestHelpListsTheCommands(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}} {
+		code, out, stderr := runCLI(t, args...)
+		if code != 0 || stderr != "" {
+			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
+		}
+		for _, want := range []string{"serve", "import", "export", "backup", "restore", "GeoJSON or CSV"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%v: the help does not name %q:\n%s", args, want, out)
+			}
+		}
+	}
+}
+
+// A server that cannot listen leaves its database alone: no file made, no
+// data loaded.
+func TestServeBindsItsPortBeforeTouchingTheDatabase(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	db := filepath.Join(t.TempDir(), "new.db")
+	code, _, stderr := runCLI(t, "serve", "--addr", l.Addr().String(), "--db", db, "--tiles", "none")
+	if code != 1 || !strings.Contains(stderr, "address already in use") {
+		t.Errorf("got exit %d, %q; want exit 1 naming the port in use", code, stderr)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Errorf("the database was made (%v) though the server could not listen", err)
+	}
 }

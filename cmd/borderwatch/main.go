@@ -29,10 +29,13 @@ const usage = `Borderwatch: a map server for border and security incidents.
 
 Usage:
   borderwatch serve  [flags]          serve the map (the default)
-  borderwatch import [flags] FILE     import incidents from a GeoJSON file, all or nothing
-  borderwatch export [flags]          write the incidents as GeoJSON to standard output
+  borderwatch import [flags] FILE     import incidents from a GeoJSON or CSV file (ACLED's layout),
+                                      all or nothing unless --skip-invalid
+  borderwatch export [flags]          write the incidents as GeoJSON or CSV to standard output
   borderwatch backup [flags] OUT      copy the database to OUT, safely while it serves and writes
   borderwatch restore [flags] IN      replace the database's contents with the backup IN
+
+  borderwatch help                    this text
 
 Run "borderwatch COMMAND -h" for a command's flags.
 `
@@ -46,7 +49,9 @@ func main() {
 // run is the whole program, testable: it returns the exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmd := "serve"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		cmd = "help"
+	} else if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
 	var err error
@@ -61,7 +66,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = backupCmd(ctx, args, stdout, stderr)
 	case "restore":
 		err = restoreCmd(ctx, args, stdout, stderr)
-	case "help", "-h", "--help":
+	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:

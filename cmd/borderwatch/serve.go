@@ -32,17 +32,18 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("unexpected argument %q", rest[0])
 	}
 	log := logger(stderr)
-
+	// The port first: a server that cannot listen leaves the database alone.
+	l, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	defer l.Close()
 	st, srv, err := open(ctx, *db, web.Config{Logger: log, Tiles: *tiles, TileAttribution: *tileAttr, BaseURL: *baseURL,
 		EmbedOrigins: splitList(*embedOrigins)})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	l, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return err
-	}
 	log.Info("serving", "addr", l.Addr().String(), "db", *db, "tiles", *tiles)
 	err = srv.Serve(ctx, l)
 	log.Info("stopped")
