@@ -23,7 +23,7 @@ var CSVHeader = []string{
 	"actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "country", "iso", "admin1", "location",
 	"latitude", "longitude", "geo_precision", "source", "notes", "fatalities", "tags", "timestamp",
 	"id", "title", "injuries", "country_code", "sources_json", "disagreements_json", "coding_notes",
-	"geometry_wkt", "border_km", "barrier_km", "created_at", "updated_at",
+	"geometry_wkt", "border_km", "barrier_km", "crossing_km", "created_at", "updated_at",
 }
 
 // SafeCell neutralises a CSV cell that a spreadsheet would run as a
@@ -90,7 +90,7 @@ func csvRecord(inc Incident) []string {
 		coord(p[1]), coord(p[0]), strconv.Itoa(inc.GeoPrecision), strings.Join(publishers, "; "), inc.Summary,
 		optInt(inc.Fatalities), strings.Join(inc.Tags, "; "), timestamp,
 		strconv.FormatInt(inc.ID, 10), inc.Title, optInt(inc.Injuries), inc.Country, string(sources), disagreements,
-		inc.Notes, geomWKT, optFloat(inc.BorderKm), optFloat(inc.BarrierKm), stamp(inc.CreatedAt), stamp(inc.UpdatedAt),
+		inc.Notes, geomWKT, optFloat(inc.BorderKm), optFloat(inc.BarrierKm), optFloat(inc.CrossingKm), stamp(inc.CreatedAt), stamp(inc.UpdatedAt),
 	}
 }
 

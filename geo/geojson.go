@@ -43,10 +43,11 @@ type IncidentProperties struct {
 	Tags          []string       `json:"tags"`
 	Notes         string         `json:"notes"`
 	// Computed by the server; ignored on import.
-	BorderKm  *float64 `json:"border_km,omitempty"`
-	BarrierKm *float64 `json:"barrier_km,omitempty"`
-	CreatedAt string   `json:"created_at,omitempty"`
-	UpdatedAt string   `json:"updated_at,omitempty"`
+	BorderKm   *float64 `json:"border_km,omitempty"`
+	BarrierKm  *float64 `json:"barrier_km,omitempty"`
+	CrossingKm *float64 `json:"crossing_km,omitempty"`
+	CreatedAt  string   `json:"created_at,omitempty"`
+	UpdatedAt  string   `json:"updated_at,omitempty"`
 }
 
 // Properties returns inc's GeoJSON properties.
@@ -69,7 +70,7 @@ func (inc Incident) Properties() IncidentProperties {
 	if p.Tags == nil {
 		p.Tags = []string{}
 	}
-	p.BorderKm, p.BarrierKm = round1(inc.BorderKm), round1(inc.BarrierKm)
+	p.BorderKm, p.BarrierKm, p.CrossingKm = round1(inc.BorderKm), round1(inc.BarrierKm), round1(inc.CrossingKm)
 	if !inc.CreatedAt.IsZero() {
 		p.CreatedAt = inc.CreatedAt.UTC().Format(time.RFC3339)
 	}

@@ -54,9 +54,9 @@ type Incident struct {
 	Notes         string
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
-	// Distances in km to the border and the barrier, computed by the store
-	// from the context layers; nil when unknown.
-	BorderKm, BarrierKm *float64
+	// Distances in km to the border, the barrier and the nearest crossing,
+	// computed by the store from the context layers; nil when unknown.
+	BorderKm, BarrierKm, CrossingKm *float64
 }
 
 // Source is one report an incident rests on.

@@ -18,9 +18,6 @@ import (
 // match, every one is returned whole.
 func (db *DB) Clusters(ctx context.Context, f geo.Filter, zoom float64, cellPx float64, maxSingles int) (geo.Clusters, error) {
 	var out geo.Clusters
-	if !f.AsOf.IsZero() {
-		return out, geo.Errorf(geo.EInvalid, "clusters of a pinned view (as_of) are not available; use items")
-	}
 	f.Limit, f.Offset = 0, 0
 	err := db.read(ctx, func(tx *Tx) error {
 		var err error
@@ -33,11 +30,12 @@ func (db *DB) Clusters(ctx context.Context, f geo.Filter, zoom float64, cellPx f
 func clusters(ctx context.Context, tx *Tx, f geo.Filter, zoom float64, cellPx float64, maxSingles int) (geo.Clusters, error) {
 	var out geo.Clusters
 	where, args := whereClause(f, true)
+	from, key := fromClause(f), rowKey(f)
 	// One pass groups the matches; only when few match are they read whole.
 	n := math.Exp2(zoom) * 256 / cellPx
 	rows, err := tx.QueryContext(ctx, `SELECT CAST(i.mx * ? AS INTEGER) AS cx, CAST(i.my * ? AS INTEGER) AS cy,
-		count(*), min(i.px), min(i.py), max(i.px), max(i.py), avg(i.px), avg(i.py), min(i.id)
-		FROM incidents i`+where+` GROUP BY cx, cy`, append([]any{n, n}, args...)...)
+		count(*), min(i.px), min(i.py), max(i.px), max(i.py), avg(i.px), avg(i.py), min(`+key+`)`+
+		from+where+` GROUP BY cx, cy`, append([]any{n, n}, args...)...)
 	if err != nil {
 		return out, fmt.Errorf("clusters: %w", err)
 	}
@@ -63,19 +61,20 @@ func clusters(ctx context.Context, tx *Tx, f geo.Filter, zoom float64, cellPx fl
 	}
 	if out.NumberMatched <= maxSingles {
 		out.Clusters = nil
-		err = eachIncident(ctx, tx, `SELECT `+incidentColumns+` FROM incidents i`+where+` ORDER BY i.event_date, i.id`, args,
+		err = eachIncident(ctx, tx, `SELECT `+incidentColumns+from+where+` ORDER BY i.event_date, i.id`, args,
 			func(inc geo.Incident) error { out.Singles = append(out.Singles, inc); return nil })
 		return out, err
 	}
 	for start := 0; start < len(singles); start += 500 {
 		batch := singles[start:min(start+500, len(singles))]
-		q := `SELECT ` + incidentColumns + ` FROM incidents i WHERE i.id IN (?` + repeat(len(batch)-1) + `)`
+		q := `SELECT ` + incidentColumns + from + ` WHERE ` + key + ` IN (?` + repeat(len(batch)-1) + `)`
 		err := eachIncident(ctx, tx, q, batch, func(inc geo.Incident) error { out.Singles = append(out.Singles, inc); return nil })
 		if err != nil {
 			return out, err
 		}
 	}
 	sort.Slice(out.Clusters, func(i, j int) bool { return out.Clusters[i].Count > out.Clusters[j].Count })
+	sort.Slice(out.Singles, func(i, j int) bool { return out.Singles[i].ID < out.Singles[j].ID })
 	return out, nil
 }
 
@@ -104,20 +103,18 @@ func (db *DB) Stats(ctx context.Context, f geo.Filter) (geo.Stats, error) {
 }
 
 func stats(ctx context.Context, tx *Tx, f geo.Filter, st geo.Stats) (geo.Stats, error) {
-	if f.AsOf.IsZero() {
-		where, args := whereClause(f, true)
-		var minX, minY, maxX, maxY sql.NullFloat64
-		if err := tx.QueryRowContext(ctx, `SELECT count(*), min(i.px), min(i.py), max(i.px), max(i.py) FROM incidents i`+where, args...).
-			Scan(&st.NumberMatched, &minX, &minY, &maxX, &maxY); err != nil {
-			return st, fmt.Errorf("stats: %w", err)
-		}
-		if st.NumberMatched > 0 {
-			st.Bound = &orb.Bound{Min: orb.Point{minX.Float64, minY.Float64}, Max: orb.Point{maxX.Float64, maxY.Float64}}
-		}
+	where, args := whereClause(f, true)
+	var minX, minY, maxX, maxY sql.NullFloat64
+	if err := tx.QueryRowContext(ctx, `SELECT count(*), min(i.px), min(i.py), max(i.px), max(i.py)`+fromClause(f)+where, args...).
+		Scan(&st.NumberMatched, &minX, &minY, &maxX, &maxY); err != nil {
+		return st, fmt.Errorf("stats: %w", err)
+	}
+	if st.NumberMatched > 0 {
+		st.Bound = &orb.Bound{Min: orb.Point{minX.Float64, minY.Float64}, Max: orb.Point{maxX.Float64, maxY.Float64}}
 	}
 	all := f
 	all.EventTypes = nil
-	where, args := whereClause(all, true)
+	where, args = whereClause(all, true)
 	rows, err := tx.QueryContext(ctx, `SELECT i.event_type, count(*)`+fromClause(all)+where+` GROUP BY i.event_type`, args...)
 	if err != nil {
 		return st, fmt.Errorf("stats: %w", err)

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/borderwatch/borderwatch/geo"
 	"github.com/paulmach/orb"
@@ -14,12 +16,13 @@ import (
 // (distances to the border and the barrier, the marker point in degrees and
 // in Web Mercator units) and keeps current when the context layers change.
 
-// contextLines are the border and barrier lines distances are measured to.
+// contextLines are the border and barrier lines and the crossings
+// distances are measured to.
 type contextLines struct {
-	border, barrier orb.Collection
+	border, barrier, crossings orb.Collection
 }
 
-func (l contextLines) distances(g orb.Geometry) (border, barrier *float64) {
+func (l contextLines) distances(g orb.Geometry) (border, barrier, crossing *float64) {
 	measure := func(lines orb.Collection) *float64 {
 		if len(lines) == 0 {
 			return nil
@@ -27,13 +30,13 @@ func (l contextLines) distances(g orb.Geometry) (border, barrier *float64) {
 		d := geo.DistanceToKm(g, lines)
 		return &d
 	}
-	return measure(l.border), measure(l.barrier)
+	return measure(l.border), measure(l.barrier), measure(l.crossings)
 }
 
 func loadContextLines(ctx context.Context, tx *Tx) (contextLines, error) {
 	var l contextLines
 	rows, err := tx.QueryContext(ctx, `SELECT l.kind, f.geom FROM layer_features f JOIN layers l ON l.id = f.layer_id
-		WHERE l.kind IN (?, ?)`, geo.KindBorder, geo.KindBarrier)
+		WHERE l.kind IN (?, ?, ?)`, geo.KindBorder, geo.KindBarrier, geo.KindCrossing)
 	if err != nil {
 		return l, fmt.Errorf("load context lines: %w", err)
 	}
@@ -48,10 +51,13 @@ func loadContextLines(ctx context.Context, tx *Tx) (contextLines, error) {
 		if err != nil {
 			return l, fmt.Errorf("load context lines: %w", err)
 		}
-		if kind == geo.KindBorder {
+		switch kind {
+		case geo.KindBorder:
 			l.border = append(l.border, g)
-		} else {
+		case geo.KindBarrier:
 			l.barrier = append(l.barrier, g)
+		default:
+			l.crossings = append(l.crossings, g)
 		}
 	}
 	return l, rows.Err()
@@ -78,12 +84,12 @@ func remeasure(ctx context.Context, tx *Tx) error {
 		return fmt.Errorf("remeasure: %w", err)
 	}
 	for _, r := range all {
-		border, barrier := lines.distances(r.geom)
-		if _, err := tx.ExecContext(ctx, `UPDATE incidents SET border_km = ?, barrier_km = ? WHERE id = ?`, border, barrier, r.id); err != nil {
+		border, barrier, crossing := lines.distances(r.geom)
+		if _, err := tx.ExecContext(ctx, `UPDATE incidents SET border_km = ?, barrier_km = ?, crossing_km = ? WHERE id = ?`, border, barrier, crossing, r.id); err != nil {
 			return fmt.Errorf("remeasure incident %d: %w", r.id, err)
 		}
 		// Distances are derived, not edited: the current version follows.
-		if _, err := tx.ExecContext(ctx, `UPDATE incident_versions SET border_km = ?, barrier_km = ? WHERE id = ? AND valid_to IS NULL`, border, barrier, r.id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE incident_versions SET border_km = ?, barrier_km = ?, crossing_km = ? WHERE id = ? AND valid_to IS NULL`, border, barrier, crossing, r.id); err != nil {
 			return fmt.Errorf("remeasure incident %d: %w", r.id, err)
 		}
 	}
@@ -91,15 +97,20 @@ func remeasure(ctx context.Context, tx *Tx) error {
 }
 
 // fillDerived sets what rows written before a migration lack: incidents'
-// marker points (migration 004) and layer features' boxes (005).
+// marker points (migration 004), layer features' boxes (005), distances to
+// the crossings and versions' marker points and index entries (006).
 func (db *DB) fillDerived(ctx context.Context) error {
 	// Read first: the write lock only when there is something to fill.
-	var todo bool
+	var todo, unmeasured bool
 	if err := db.writer.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM incidents WHERE mx IS NULL)
-		OR EXISTS (SELECT 1 FROM layer_features WHERE min_x IS NULL)`).Scan(&todo); err != nil {
+		OR EXISTS (SELECT 1 FROM layer_features WHERE min_x IS NULL)
+		OR EXISTS (SELECT 1 FROM incident_versions WHERE mx IS NULL),
+		EXISTS (SELECT 1 FROM incidents WHERE crossing_km IS NULL)
+		AND EXISTS (SELECT 1 FROM layer_features f JOIN layers l ON l.id = f.layer_id WHERE l.kind = ?)`, geo.KindCrossing).
+		Scan(&todo, &unmeasured); err != nil {
 		return fmt.Errorf("fill derived columns: %w", busy(err))
 	}
-	if !todo {
+	if !todo && !unmeasured {
 		return nil
 	}
 	tx, err := db.BeginTx(ctx, false)
@@ -120,7 +131,69 @@ func (db *DB) fillDerived(ctx context.Context) error {
 	if err := fillLayerBounds(ctx, tx); err != nil {
 		return err
 	}
+	if err := fillVersions(ctx, tx); err != nil {
+		return err
+	}
+	if unmeasured {
+		if err := remeasure(ctx, tx); err != nil {
+			return err
+		}
+	}
 	return tx.Commit()
+}
+
+// fillVersions gives the versions written before migration 006 their
+// marker points and their entries in the versions' R*Tree.
+func fillVersions(ctx context.Context, tx *Tx) error {
+	type version struct {
+		id       int64
+		geom     orb.Geometry
+		from, to time.Time
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT version_id, geom, valid_from, valid_to FROM incident_versions WHERE mx IS NULL`)
+	if err != nil {
+		return fmt.Errorf("fill versions: %w", err)
+	}
+	var vs []version
+	for rows.Next() {
+		var v version
+		var b []byte
+		var from string
+		var to sql.NullString
+		if err := rows.Scan(&v.id, &b, &from, &to); err != nil {
+			rows.Close()
+			return fmt.Errorf("fill versions: %w", err)
+		}
+		if v.geom, err = wkb.Unmarshal(b); err != nil {
+			rows.Close()
+			return fmt.Errorf("version %d geometry: %w", v.id, err)
+		}
+		v.from, _ = time.Parse(versionLayout, from)
+		if to.Valid {
+			v.to, _ = time.Parse(versionLayout, to.String)
+		}
+		vs = append(vs, v)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("fill versions: %w", err)
+	}
+	for _, v := range vs {
+		p, m := markerPoint(v.geom)
+		if _, err := tx.ExecContext(ctx, `UPDATE incident_versions SET px = ?, py = ?, mx = ?, my = ? WHERE version_id = ?`, p[0], p[1], m[0], m[1], v.id); err != nil {
+			return fmt.Errorf("fill versions: %w", err)
+		}
+		end := farFuture
+		if !v.to.IsZero() {
+			end = versionSeconds(v.to, true)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO incident_versions_rtree (version_id, min_x, max_x, min_y, max_y, min_t, max_t)
+			SELECT version_id, min_x, max_x, min_y, max_y, ?, ? FROM incident_versions WHERE version_id = ?`,
+			versionSeconds(v.from, false), end, v.id); err != nil {
+			return fmt.Errorf("fill versions: %w", err)
+		}
+	}
+	return nil
 }
 
 // idGeom is an incident's id and geometry.

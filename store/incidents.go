@@ -19,14 +19,30 @@ import (
 const incidentColumns = `i.id, i.title, i.summary, i.event_date, i.time_precision, i.disorder_type,
 	i.event_type, i.sub_event_type, i.actor1, i.assoc_actor_1, i.actor2, i.assoc_actor_2,
 	i.fatalities, i.injuries, i.location, i.admin1, i.country, i.geo_precision, i.geom,
-	i.sources, i.disagreements, i.tags, i.notes, i.created_at, i.updated_at, i.border_km, i.barrier_km`
+	i.sources, i.disagreements, i.tags, i.notes, i.created_at, i.updated_at, i.border_km, i.barrier_km, i.crossing_km`
 
 // Incident returns the incident with the given id.
 func (db *DB) Incident(ctx context.Context, id int64) (geo.Incident, error) {
+	return db.IncidentAt(ctx, id, time.Time{})
+}
+
+// IncidentAt returns the incident with the given id as it stood at asOf
+// (zero: now).
+func (db *DB) IncidentAt(ctx context.Context, id int64, asOf time.Time) (geo.Incident, error) {
 	var inc geo.Incident
+	f := geo.Filter{AsOf: asOf}
+	where, args := whereClause(f, false)
+	if where == "" {
+		where = " WHERE i.id = ?"
+	} else {
+		where += " AND i.id = ?"
+	}
 	err := db.read(ctx, func(tx *Tx) error {
 		var err error
-		inc, err = scanIncident(tx.QueryRowContext(ctx, `SELECT `+incidentColumns+` FROM incidents i WHERE i.id = ?`, id))
+		inc, err = scanIncident(tx.QueryRowContext(ctx, `SELECT `+incidentColumns+fromClause(f)+where, append(args, id)...))
+		if errors.Is(err, sql.ErrNoRows) && !asOf.IsZero() {
+			return geo.Errorf(geo.ENotFound, "incident %d did not exist at %s (it was added later or deleted before)", id, asOf.Format(time.RFC3339))
+		}
 		if errors.Is(err, sql.ErrNoRows) {
 			return geo.Errorf(geo.ENotFound, "incident %d not found", id)
 		}
@@ -80,14 +96,14 @@ func eachIncidentOf(ctx context.Context, tx *Tx, f geo.Filter, fn func(geo.Incid
 
 // IncidentsNear returns up to limit incidents within km of p, nearest first,
 // with their distances, leaving out the incident with id except.
-func (db *DB) IncidentsNear(ctx context.Context, p orb.Point, km float64, except int64, limit int) ([]geo.Incident, []float64, error) {
+func (db *DB) IncidentsNear(ctx context.Context, p orb.Point, km float64, except int64, limit int, asOf time.Time) ([]geo.Incident, []float64, error) {
 	box := geo.BufferBound(orb.Bound{Min: p, Max: p}, km)
 	type hit struct {
 		inc geo.Incident
 		d   float64
 	}
 	var hits []hit
-	err := db.EachIncident(ctx, geo.Filter{BBox: &box}, func(inc geo.Incident) error {
+	err := db.EachIncident(ctx, geo.Filter{BBox: &box, AsOf: asOf}, func(inc geo.Incident) error {
 		if inc.ID == except {
 			return nil
 		}
@@ -219,7 +235,7 @@ func putIncident(ctx context.Context, tx *Tx, inc *geo.Incident, lines contextLi
 	now := tx.now.Truncate(time.Second)
 	b := inc.Geometry.Bound()
 	first, last := inc.DateRange()
-	inc.BorderKm, inc.BarrierKm = lines.distances(inc.Geometry)
+	inc.BorderKm, inc.BarrierKm, inc.CrossingKm = lines.distances(inc.Geometry)
 	rp, mp := markerPoint(inc.Geometry)
 
 	created := true
@@ -246,8 +262,8 @@ func putIncident(ctx context.Context, tx *Tx, inc *geo.Incident, lines contextLi
 		date_first, date_last, time_precision, disorder_type, event_type, sub_event_type,
 		actor1, assoc_actor_1, actor2, assoc_actor_2, fatalities, injuries, location, admin1,
 		country, geo_precision, geom, min_x, min_y, max_x, max_y, sources, disagreements, tags,
-		notes, created_at, updated_at, border_km, barrier_km, px, py, mx, my)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		notes, created_at, updated_at, border_km, barrier_km, crossing_km, px, py, mx, my)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, inc.Title, inc.Summary, inc.EventDate.Format(geo.DateLayout),
 		first.Format(geo.DateLayout), last.Format(geo.DateLayout), inc.TimePrecision,
 		inc.DisorderType, inc.EventType, inc.SubEventType,
@@ -255,7 +271,7 @@ func putIncident(ctx context.Context, tx *Tx, inc *geo.Incident, lines contextLi
 		inc.Location, inc.Admin1, inc.Country, inc.GeoPrecision, geom,
 		b.Min[0], b.Min[1], b.Max[0], b.Max[1], string(sources), string(disagreements), string(tags),
 		inc.Notes, inc.CreatedAt.Format(time.RFC3339), inc.UpdatedAt.Format(time.RFC3339),
-		inc.BorderKm, inc.BarrierKm, rp[0], rp[1], mp[0], mp[1])
+		inc.BorderKm, inc.BarrierKm, inc.CrossingKm, rp[0], rp[1], mp[0], mp[1])
 	if err != nil {
 		return false, err
 	}
@@ -290,6 +306,14 @@ func fromClause(f geo.Filter) string {
 	return ` FROM incident_versions i`
 }
 
+// rowKey is the column that names one row of the table fromClause gives.
+func rowKey(f geo.Filter) string {
+	if f.AsOf.IsZero() {
+		return `i.id`
+	}
+	return `i.version_id`
+}
+
 // Conditions that a feature's box meets a given one, with the arguments
 // max_x >= minX, min_x <= maxX, max_y >= minY, min_y <= maxY.
 const (
@@ -321,25 +345,33 @@ func andWhere(cond string) string {
 
 // whereClause turns f into SQL conditions on the table fromClause gives.
 // With rtree false the box is tested against the table's own columns: a full
-// scan, kept for the benchmark that shows what the R*Tree is worth (and used
-// for versions, which the R*Tree does not index).
+// scan, kept for the benchmark that shows what the R*Tree is worth. A
+// pinned view's box goes through the versions' R*Tree, in space and time;
+// the exact test of valid_from and valid_to decides.
 func whereClause(f geo.Filter, rtree bool) (string, []any) {
 	var conds []string
 	var args []any
 	if !f.AsOf.IsZero() {
-		rtree = false
 		at := versionTime(f.AsOf)
 		conds = append(conds, `i.valid_from <= ? AND (i.valid_to IS NULL OR i.valid_to > ?)`)
 		args = append(args, at, at)
 	}
 	if f.BBox != nil {
-		cond := incidentBox
-		if rtree {
-			cond = incidentRTreeBox
+		var c string
+		var a []any
+		switch {
+		case !f.AsOf.IsZero() && rtree:
+			t := versionSeconds(f.AsOf, false)
+			c, a = boxClause(f.BBox, `(max_x >= ? AND min_x <= ? AND max_y >= ? AND min_y <= ?)`)
+			c = `i.version_id IN (SELECT version_id FROM incident_versions_rtree WHERE min_t <= ? AND max_t >= ? AND ` + c + `)`
+			a = append([]any{t, t}, a...)
+		case rtree:
+			c, a = boxClause(f.BBox, incidentRTreeBox)
+		default:
+			c, a = boxClause(f.BBox, incidentBox)
 		}
-		c, a := boxClause(f.BBox, cond)
 		conds, args = append(conds, c), append(args, a...)
-		if f.MarkerInBox && f.AsOf.IsZero() { // versions keep no marker point: their box stands in
+		if f.MarkerInBox {
 			c, a := boxClause(f.BBox, markerInBox)
 			conds, args = append(conds, c), append(args, a...)
 		}
@@ -382,9 +414,14 @@ func whereClause(f geo.Filter, rtree bool) (string, []any) {
 		conds = append(conds, `i.fatalities >= ?`)
 		args = append(args, *f.MinFatalities)
 	}
-	if f.NearBarrierKm != nil {
-		conds = append(conds, `i.barrier_km <= ?`)
-		args = append(args, *f.NearBarrierKm)
+	for _, near := range []struct {
+		column string
+		km     *float64
+	}{{"i.barrier_km", f.NearBarrierKm}, {"i.border_km", f.NearBorderKm}, {"i.crossing_km", f.NearCrossingKm}} {
+		if near.km != nil {
+			conds = append(conds, near.column+` <= ?`)
+			args = append(args, *near.km)
+		}
 	}
 	if len(conds) == 0 {
 		return "", nil
@@ -421,11 +458,11 @@ func scanIncident(s scanner) (geo.Incident, error) {
 	var date, created, updated, sources, disagreements, tags string
 	var geom []byte
 	var fatalities, injuries sql.NullInt64
-	var borderKm, barrierKm sql.NullFloat64
+	var borderKm, barrierKm, crossingKm sql.NullFloat64
 	err := s.Scan(&inc.ID, &inc.Title, &inc.Summary, &date, &inc.TimePrecision, &inc.DisorderType,
 		&inc.EventType, &inc.SubEventType, &inc.Actor1, &inc.AssocActor1, &inc.Actor2, &inc.AssocActor2,
 		&fatalities, &injuries, &inc.Location, &inc.Admin1, &inc.Country, &inc.GeoPrecision, &geom,
-		&sources, &disagreements, &tags, &inc.Notes, &created, &updated, &borderKm, &barrierKm)
+		&sources, &disagreements, &tags, &inc.Notes, &created, &updated, &borderKm, &barrierKm, &crossingKm)
 	if err != nil {
 		return inc, err
 	}
@@ -436,7 +473,7 @@ func scanIncident(s scanner) (geo.Incident, error) {
 	inc.CreatedAt, _ = time.Parse(time.RFC3339, created)
 	inc.UpdatedAt, _ = time.Parse(time.RFC3339, updated)
 	inc.Fatalities, inc.Injuries = intPtr(fatalities), intPtr(injuries)
-	inc.BorderKm, inc.BarrierKm = floatPtr(borderKm), floatPtr(barrierKm)
+	inc.BorderKm, inc.BarrierKm, inc.CrossingKm = floatPtr(borderKm), floatPtr(barrierKm), floatPtr(crossingKm)
 	if err := json.Unmarshal([]byte(sources), &inc.Sources); err != nil {
 		return inc, fmt.Errorf("incident %d sources: %w", inc.ID, err)
 	}

@@ -48,7 +48,7 @@ func (db *DB) PutLayer(ctx context.Context, l geo.Layer, position int) error {
 				return fmt.Errorf("put layer %s feature %d: %w", l.ID, i, err)
 			}
 		}
-		if l.Kind == geo.KindBorder || l.Kind == geo.KindBarrier {
+		if l.Kind == geo.KindBorder || l.Kind == geo.KindBarrier || l.Kind == geo.KindCrossing {
 			if err := remeasure(ctx, tx); err != nil {
 				return fmt.Errorf("put layer %s: %w", l.ID, err)
 			}

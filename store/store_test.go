@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -231,7 +232,7 @@ func TestIncidentsNear(t *testing.T) {
 	if _, _, err := db.ImportIncidents(ctx, incs); err != nil {
 		t.Fatal(err)
 	}
-	near, dist, err := db.IncidentsNear(ctx, orb.Point{11.21965, 33.13783}, 50, incs[0].ID, 10)
+	near, dist, err := db.IncidentsNear(ctx, orb.Point{11.21965, 33.13783}, 50, incs[0].ID, 10, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -385,6 +386,15 @@ func TestFiltersAndDistances(t *testing.T) {
 	if err := db.PutLayer(ctx, geo.Layer{ID: "barrier", Title: "B", Kind: geo.KindBarrier, Features: []*geojson.Feature{barrier}}, 0); err != nil {
 		t.Fatal(err)
 	}
+	// A border along lat 32.8 and a crossing at Ras Jedir's longitude.
+	border := geojson.NewFeature(orb.LineString{{10.0, 32.8}, {13.0, 32.8}})
+	if err := db.PutLayer(ctx, geo.Layer{ID: "border", Title: "Border", Kind: geo.KindBorder, Features: []*geojson.Feature{border}}, 1); err != nil {
+		t.Fatal(err)
+	}
+	crossing := geojson.NewFeature(orb.Point{12.5, 32.8})
+	if err := db.PutLayer(ctx, geo.Layer{ID: "crossings", Title: "Crossings", Kind: geo.KindCrossing, Features: []*geojson.Feature{crossing}}, 2); err != nil {
+		t.Fatal(err)
+	}
 	three, ten := 3, 10
 	a := incidentAt("Clash near the line", orb.Point{11.05, 32.5}, "2016-03-02")
 	a.Fatalities, a.Actor2 = &ten, "Militants from Libya"
@@ -399,6 +409,9 @@ func TestFiltersAndDistances(t *testing.T) {
 	if got.BarrierKm == nil || *got.BarrierKm < 4.5 || *got.BarrierKm > 4.8 {
 		t.Errorf("got barrier distance %v, want about 4.7 km", got.BarrierKm)
 	}
+	if got.BorderKm == nil || *got.BorderKm < 33 || *got.BorderKm > 34 || got.CrossingKm == nil || *got.CrossingKm < 135 || *got.CrossingKm > 145 {
+		t.Errorf("got border %v and crossing %v km, want about 33 and 140", ptrString(got.BorderKm), ptrString(got.CrossingKm))
+	}
 	km := func(v float64) *float64 { return &v }
 	tests := []struct {
 		name string
@@ -406,6 +419,9 @@ func TestFiltersAndDistances(t *testing.T) {
 		want []string
 	}{
 		{"near barrier", geo.Filter{NearBarrierKm: km(10)}, []string{"Clash near the line"}},
+		{"near border", geo.Filter{NearBorderKm: km(40)}, []string{"Clash near the line", "Strike in Libya"}},
+		{"near a crossing", geo.Filter{NearCrossingKm: km(5)}, []string{"Strike in Libya"}},
+		{"near the border and the barrier", geo.Filter{NearBorderKm: km(40), NearBarrierKm: km(10)}, []string{"Clash near the line"}},
 		{"min fatalities", geo.Filter{MinFatalities: &three}, []string{"Arrests in Tunis", "Clash near the line"}},
 		{"actor", geo.Filter{Actor: "libya"}, []string{"Clash near the line"}},
 		{"q in summary", geo.Filter{Query: "SABRATHA"}, []string{"Strike in Libya"}},
@@ -720,4 +736,11 @@ func TestOpenReadAndQueueWhileAWriteHoldsTheLock(t *testing.T) {
 	if geo.ErrorKind(err) != geo.EConflict || !strings.Contains(err.Error(), "busy with another write") {
 		t.Errorf("a write that waited too long: got %v, want a conflict saying the database is busy", err)
 	}
+}
+
+func ptrString(x *float64) string {
+	if x == nil {
+		return "nil"
+	}
+	return strconv.FormatFloat(*x, 'f', 1, 64)
 }

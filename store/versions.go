@@ -15,22 +15,51 @@ func versionTime(t time.Time) string { return t.UTC().Format(versionLayout) }
 const versionColumns = `id, title, summary, event_date, date_first, date_last, time_precision,
 	disorder_type, event_type, sub_event_type, actor1, assoc_actor_1, actor2, assoc_actor_2,
 	fatalities, injuries, location, admin1, country, geo_precision, geom, min_x, min_y, max_x, max_y,
-	sources, disagreements, tags, notes, created_at, updated_at, border_km, barrier_km`
+	sources, disagreements, tags, notes, created_at, updated_at, border_km, barrier_km, crossing_km,
+	px, py, mx, my`
+
+// farFuture is the end time the versions' R*Tree gives a current version.
+const farFuture = 1e11
+
+// versionSeconds is t as the versions' R*Tree counts time: seconds since
+// 1970, rounded down for a start (up for an end, with roundUp).
+func versionSeconds(t time.Time, roundUp bool) float64 {
+	s := t.Unix()
+	if roundUp && t.Nanosecond() > 0 {
+		s++
+	}
+	return float64(s)
+}
 
 // recordVersion ends the current version of incident id at the transaction's time and, unless
 // it was deleted, starts a new one from the row as it now stands. It runs
 // in the transaction of the change.
 func recordVersion(ctx context.Context, tx *Tx, id int64, deleted bool) error {
 	at := versionTime(tx.now)
+	if _, err := tx.ExecContext(ctx, `UPDATE incident_versions_rtree SET max_t = ?
+		WHERE version_id = (SELECT version_id FROM incident_versions WHERE id = ? AND valid_to IS NULL)`,
+		versionSeconds(tx.now, true), id); err != nil {
+		return fmt.Errorf("close version of incident %d: %w", id, err)
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE incident_versions SET valid_to = ? WHERE id = ? AND valid_to IS NULL`, at, id); err != nil {
 		return fmt.Errorf("close version of incident %d: %w", id, err)
 	}
 	if deleted {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO incident_versions (valid_from, `+versionColumns+`)
-		SELECT ?, `+versionColumns+` FROM incidents WHERE id = ?`, at, id); err != nil {
+	res, err := tx.ExecContext(ctx, `INSERT INTO incident_versions (valid_from, `+versionColumns+`)
+		SELECT ?, `+versionColumns+` FROM incidents WHERE id = ?`, at, id)
+	if err != nil {
 		return fmt.Errorf("record version of incident %d: %w", id, err)
+	}
+	vid, err := res.LastInsertId()
+	if err != nil {
+		return fmt.Errorf("record version of incident %d: %w", id, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO incident_versions_rtree (version_id, min_x, max_x, min_y, max_y, min_t, max_t)
+		SELECT version_id, min_x, max_x, min_y, max_y, ?, ? FROM incident_versions WHERE version_id = ?`,
+		versionSeconds(tx.now, false), farFuture, vid); err != nil {
+		return fmt.Errorf("index version of incident %d: %w", id, err)
 	}
 	return nil
 }

@@ -35,7 +35,7 @@ func (s *Server) handleClusters(c echo.Context) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := writeClusters(&buf, cl); err != nil {
+	if err := writeClusters(&buf, cl, f); err != nil {
 		return err
 	}
 	return c.Blob(http.StatusOK, mediaGeoJSON, buf.Bytes())
@@ -52,5 +52,5 @@ func (s *Server) handleStats(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, mediaJSON, newStats(st))
+	return writeJSON(c, http.StatusOK, mediaJSON, newStats(st, f))
 }

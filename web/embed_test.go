@@ -137,6 +137,63 @@ func TestAsOfPinsTheAPI(t *testing.T) {
 	if !strings.Contains(body, "Data as of ") {
 		t.Error("a pinned embed does not say so")
 	}
+	q := "?as_of=" + url.QueryEscape(pinned)
+	// One incident, as JSON: the pinned version, and it says so.
+	var one struct {
+		Properties map[string]any
+		AsOf       string
+		Links      []web.Link
+	}
+	if res, b := get(t, app.URL+"/collections/incidents/items/7"+q); res.StatusCode != 200 || json.Unmarshal([]byte(b), &one) != nil {
+		t.Fatalf("pinned incident 7: %d %s", res.StatusCode, b)
+	}
+	if one.Properties["title"] != "Gun attack on a beach resort at Port El Kantaoui, Sousse" || one.AsOf == "" || !strings.Contains(one.Links[0].Href, "as_of=") {
+		t.Errorf("pinned incident 7: title %q, asOf %q, self link %q; want the old title, the pin and a link that keeps it", one.Properties["title"], one.AsOf, one.Links[0].Href)
+	}
+	// A deleted incident is there as of the pin, and gone now.
+	if res, _ := get(t, app.URL+"/collections/incidents/items/6"+q); res.StatusCode != 200 {
+		t.Errorf("pinned deleted incident 6: got %d, want 200", res.StatusCode)
+	}
+	if res, _ := get(t, app.URL+"/collections/incidents/items/6"); res.StatusCode != 404 {
+		t.Errorf("deleted incident 6 now: got %d, want 404", res.StatusCode)
+	}
+	if res, b := get(t, app.URL+"/collections/incidents/items/7?as_of=2000-01-01T00:00:00Z"); res.StatusCode != 404 || !strings.Contains(b, "did not exist at 2000-01-01") {
+		t.Errorf("incident 7 before it was added: got %d %s", res.StatusCode, b)
+	}
+	if res, b := get(t, app.URL+"/collections/crossings/items/1"+q); res.StatusCode != 400 || !strings.Contains(b, "as_of") {
+		t.Errorf("a pin on a layer feature: got %d %s, want 400 naming as_of", res.StatusCode, b)
+	}
+	// As a page: the old record, a note, and links that keep the pin.
+	_, page := get(t, app.URL+"/collections/incidents/items/7"+q, "Accept", browserAccept)
+	if !strings.Contains(page, "Gun attack on a beach resort") || strings.Contains(page, "Edited later") || !strings.Contains(page, "This record as of ") ||
+		!strings.Contains(page, `/collections/incidents/items/7?as_of=`) {
+		t.Error("the pinned incident page does not show the pinned record, say so, and keep the pin in its links")
+	}
+	_, page = get(t, app.URL+"/collections/incidents/items"+q, "Accept", browserAccept)
+	if !strings.Contains(page, "Data as of ") || !strings.Contains(page, `/collections/incidents/items/7?as_of=`) {
+		t.Error("the pinned list page does not say so or drops the pin from its links")
+	}
+	// Clusters and counts, pinned, count what stood then.
+	var cl struct {
+		NumberMatched int
+		AsOf          string
+	}
+	if _, b := get(t, app.URL+"/collections/incidents/clusters"+q+"&zoom=5"); json.Unmarshal([]byte(b), &cl) != nil || cl.NumberMatched != 10 || cl.AsOf == "" {
+		t.Errorf("pinned clusters: got %s, want 10 matched and the pin", b)
+	}
+	var st struct {
+		NumberMatched int
+		ByEventType   map[string]int
+		AsOf          string
+	}
+	if _, b := get(t, app.URL+"/collections/incidents/stats"+q); json.Unmarshal([]byte(b), &st) != nil || st.NumberMatched != 10 || st.AsOf == "" {
+		t.Errorf("pinned stats: got %s, want 10 matched and the pin", b)
+	}
+	// The oEmbed answer for a pinned view embeds the pinned view.
+	if _, b := get(t, app.URL+"/oembed?format=json&url="+url.QueryEscape(app.URL+"/"+q)); !strings.Contains(b, "as_of=") {
+		t.Errorf("oEmbed of a pinned view drops the pin: %s", b)
+	}
+
 	var p web.Problem
 	res, b := get(t, app.URL+"/collections/incidents/items?as_of=yesterday")
 	json.Unmarshal([]byte(b), &p)

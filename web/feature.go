@@ -24,24 +24,29 @@ func (s *Server) handleItem(c echo.Context) error {
 	if err != nil || id < 1 {
 		return geo.Errorf(geo.ENotFound, "feature %q not found: feature ids are positive integers", c.Param("id"))
 	}
-	if err := checkFormatOnly(c); err != nil {
+	scopes := resourceScopes
+	if geo.IsIncidents(name) {
+		scopes = pinScopes
+	}
+	pin, err := parseFilter(c.QueryParams(), scopes)
+	if err != nil {
 		return err
 	}
 	path := s.baseURL(c) + "/collections/" + url.PathEscape(name)
-	links := append(selfLinks(path+"/items/"+strconv.FormatInt(id, 10), nil, mediaGeoJSON, "This feature"),
+	links := append(selfLinks(path+"/items/"+strconv.FormatInt(id, 10), pinQuery(c.QueryParams()), mediaGeoJSON, "This feature"),
 		Link{Href: path + "?f=json", Rel: "collection", Type: mediaJSON, Title: "The collection"})
 	if geo.IsIncidents(name) {
-		inc, err := s.cfg.Store.Incident(ctx, id)
+		inc, err := s.cfg.Store.IncidentAt(ctx, id, pin.AsOf)
 		if err != nil {
 			return err
 		}
 		if wantsHTML(c) {
-			return s.incidentHTML(c, inc)
+			return s.incidentHTML(c, inc, pin)
 		}
 		if name == geo.IncidentPointsCollection {
 			inc.Geometry = geo.RepresentativePoint(inc.Geometry)
 		}
-		return writeJSON(c, http.StatusOK, mediaGeoJSON, incidentFeature(inc, true, links))
+		return writeJSON(c, http.StatusOK, mediaGeoJSON, pinnedFeature(incidentFeature(inc, true, links), pin))
 	}
 	f, err := s.cfg.Store.LayerFeature(ctx, name, id)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/borderwatch/borderwatch/geo"
@@ -73,7 +74,7 @@ func (s *Server) viewState(c echo.Context, f geo.Filter) views.ViewState {
 	q := c.QueryParams()
 	v := views.ViewState{Title: q.Get("title"), Caption: q.Get("caption")}
 	if !f.AsOf.IsZero() {
-		v.AsOf = f.AsOf.Format("2 January 2006, 15:04 UTC")
+		v.AsOf = readableTime(f.AsOf)
 	}
 	v.FullURL = withQuery(s.baseURL(c)+"/", without(q, "title", "caption"))
 	return v
@@ -94,12 +95,12 @@ func (s *Server) mapPageHTML(c echo.Context, f geo.Filter, matched int, embed bo
 	return s.render(c, http.StatusOK, views.MapPage(cfg, matched, view))
 }
 
-func (s *Server) incidentHTML(c echo.Context, inc geo.Incident) error {
+func (s *Server) incidentHTML(c echo.Context, inc geo.Incident, pin geo.Filter) error {
 	feature, err := marshalIncident(inc)
 	if err != nil {
 		return err
 	}
-	incs, kms, err := s.cfg.Store.IncidentsNear(c.Request().Context(), geo.RepresentativePoint(inc.Geometry), 50, inc.ID, 20)
+	incs, kms, err := s.cfg.Store.IncidentsNear(c.Request().Context(), geo.RepresentativePoint(inc.Geometry), 50, inc.ID, 20, pin.AsOf)
 	if err != nil {
 		return err
 	}
@@ -112,7 +113,7 @@ func (s *Server) incidentHTML(c echo.Context, inc geo.Incident) error {
 		return err
 	}
 	s.withOEmbed(c)
-	return s.render(c, http.StatusOK, views.IncidentPage(inc, feature, cfg, near))
+	return s.render(c, http.StatusOK, views.IncidentPage(inc, feature, cfg, near, viewPin(c, pin)))
 }
 
 func (s *Server) layerFeatureHTML(c echo.Context, layer geo.Layer, f *geojson.Feature) error {
@@ -148,6 +149,7 @@ func (s *Server) featuresHTML(c echo.Context, page featuresPage) error {
 		Matched:    page.matched, Offset: page.filter.Offset,
 		Incidents: page.incidents, Links: viewLinks(page.links),
 		Query: without(c.QueryParams(), "f", "limit", "offset").Encode(),
+		Pin:   viewPin(c, page.filter),
 	}, json.RawMessage(buf.Bytes()), cfg))
 }
 
@@ -183,11 +185,22 @@ func (s *Server) apiHTML(c echo.Context) error {
 		if p.scope == mapView {
 			continue
 		}
-		docs = append(docs, views.Param{Name: p.name, Doc: p.doc, Incidents: p.scope == incidentsOnly})
+		docs = append(docs, views.Param{Name: p.name, Doc: p.doc, Incidents: p.scope == incidentsOnly || p.scope == pinned})
 	}
 	return s.render(c, http.StatusOK, views.APIPage(docs))
 }
 
 func (s *Server) errorHTML(c echo.Context, status int, detail string) error {
 	return s.render(c, status, views.ErrorPage(status, http.StatusText(status), detail))
+}
+
+// readableTime is a pin's time as pages show it.
+func readableTime(t time.Time) string { return t.UTC().Format("2 January 2006, 15:04:05 UTC") }
+
+// viewPin is what a page says of its pin and keeps in its links.
+func viewPin(c echo.Context, f geo.Filter) views.Pin {
+	if f.AsOf.IsZero() {
+		return views.Pin{}
+	}
+	return views.Pin{AsOf: readableTime(f.AsOf), Query: "?" + pinQuery(c.QueryParams()).Encode()}
 }

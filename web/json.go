@@ -137,6 +137,29 @@ type incidentJSON struct {
 	Marker     *[2]float64            `json:"marker,omitempty"`
 	Labels     *labelsJSON            `json:"labels,omitempty"`
 	Links      []Link                 `json:"links,omitempty"`
+	AsOf       string                 `json:"asOf,omitempty"` // a pinned view's time: the record as it stood then
+}
+
+// asOf is a pinned view's time as the API writes it, or "".
+func asOf(f geo.Filter) string {
+	if f.AsOf.IsZero() {
+		return ""
+	}
+	return f.AsOf.UTC().Format(time.RFC3339Nano)
+}
+
+// pinMembers says, in a FeatureCollection, that its view is pinned.
+func pinMembers(f geo.Filter) []Member {
+	if f.AsOf.IsZero() {
+		return nil
+	}
+	return []Member{{"asOf", asOf(f)}}
+}
+
+// pinnedFeature marks a single incident read as it stood at the pin.
+func pinnedFeature(out incidentJSON, pin geo.Filter) incidentJSON {
+	out.AsOf = asOf(pin)
+	return out
 }
 
 // labelsJSON is how an incident reads, from the same functions the HTML
@@ -204,9 +227,10 @@ func (p featuresPage) returned() int { return len(p.incidents) + len(p.features)
 
 // writeFeatures writes the page as an OGC API FeatureCollection.
 func writeFeatures(w io.Writer, p featuresPage, now time.Time) error {
-	fc := NewFeatureCollection(w, true,
-		Member{"numberMatched", p.matched}, Member{"numberReturned", p.returned()},
-		Member{"timeStamp", now.UTC().Format(time.RFC3339)}, Member{"links", p.links}).AsPoints(p.collection == geo.IncidentPointsCollection)
+	fc := NewFeatureCollection(w, true, append([]Member{
+		{"numberMatched", p.matched}, {"numberReturned", p.returned()},
+		{"timeStamp", now.UTC().Format(time.RFC3339)}}, append(pinMembers(p.filter), Member{"links", p.links})...)...).
+		AsPoints(p.collection == geo.IncidentPointsCollection)
 	for _, inc := range p.incidents {
 		fc.Incident(inc)
 	}
@@ -217,8 +241,8 @@ func writeFeatures(w io.Writer, p featuresPage, now time.Time) error {
 }
 
 // writeClusters writes a map's view: clusters where many, incidents where few.
-func writeClusters(w io.Writer, cl geo.Clusters) error {
-	fc := NewFeatureCollection(w, true, Member{"numberMatched", cl.NumberMatched}, Member{"numberClusters", len(cl.Clusters)})
+func writeClusters(w io.Writer, cl geo.Clusters, f geo.Filter) error {
+	fc := NewFeatureCollection(w, true, append([]Member{{"numberMatched", cl.NumberMatched}, {"numberClusters", len(cl.Clusters)}}, pinMembers(f)...)...)
 	for _, k := range cl.Clusters {
 		fc.Cluster(k)
 	}
@@ -235,6 +259,7 @@ type statsJSON struct {
 	ByEventType   map[string]int `json:"byEventType"`
 	Unit          string         `json:"unit"`
 	Bins          []binJSON      `json:"bins"`
+	AsOf          string         `json:"asOf,omitempty"`
 }
 
 type binJSON struct {
@@ -244,9 +269,9 @@ type binJSON struct {
 	Spread float64 `json:"spread"`
 }
 
-func newStats(st geo.Stats) statsJSON {
+func newStats(st geo.Stats, f geo.Filter) statsJSON {
 	unit, bins := geo.Histogram(st.Spans)
-	out := statsJSON{NumberMatched: st.NumberMatched, ByEventType: st.ByEventType, Unit: unit, Bins: make([]binJSON, len(bins))}
+	out := statsJSON{NumberMatched: st.NumberMatched, ByEventType: st.ByEventType, Unit: unit, Bins: make([]binJSON, len(bins)), AsOf: asOf(f)}
 	for i, b := range bins {
 		out.Bins[i] = binJSON{b.Start.Format(geo.DateLayout), b.End.AddDate(0, 0, -1).Format(geo.DateLayout), b.Exact, math.Round(b.Spread*1000) / 1000}
 	}

@@ -43,7 +43,7 @@ func TestIncidentFeatureRoundsAndKeepsUnknownFatalities(t *testing.T) {
 func TestClustersAreGeoJSONPoints(t *testing.T) {
 	var buf bytes.Buffer
 	err := writeClusters(&buf, geo.Clusters{NumberMatched: 3, Clusters: []geo.Cluster{
-		{Count: 3, Center: orb.Point{11.1234567, 33.1}, Bound: orb.Bound{Min: orb.Point{11, 33}, Max: orb.Point{11.2, 33.2}}}}})
+		{Count: 3, Center: orb.Point{11.1234567, 33.1}, Bound: orb.Bound{Min: orb.Point{11, 33}, Max: orb.Point{11.2, 33.2}}}}}, geo.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}

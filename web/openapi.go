@@ -72,7 +72,7 @@ func (s *Server) openAPI(c echo.Context) (obj, error) {
 			"/collections/{collectionId}/items": get("getFeatures", "A collection's features",
 				append(ref("collectionId"), itemParams...), ok("A page of features", mediaGeoJSON, mediaHTML)),
 			"/collections/{collectionId}/items/{featureId}": get("getFeature", "One feature",
-				append(ref("collectionId", "featureId"), fOnly...), ok("A feature", mediaGeoJSON, mediaHTML)),
+				append(ref("collectionId", "featureId", "as_of"), fOnly...), ok("A feature", mediaGeoJSON, mediaHTML)),
 			"/export/{file}": get("export", "Download a collection under the items filters, streamed",
 				append(ref("file"), itemParams...), ok("The download", mediaGeoJSON, mediaCSV)),
 		},

@@ -21,6 +21,7 @@ const (
 	anyResource     scope = iota // every resource: the format
 	everyCollection              // items and downloads of any collection
 	incidentsOnly                // items, downloads, clusters, stats and pages of incidents
+	pinned                       // all of those and each incident: the pin (as_of)
 	mapView                      // the map's own state in its URL, beside the filters
 )
 
@@ -158,19 +159,11 @@ var params = []param{
 			f.MinFatalities = &n
 			return ""
 		}},
-	{name: "near_barrier_km", scope: incidentsOnly,
-		doc:    "Incidents: within this many km of the border barrier.",
-		schema: obj{"type": "number", "minimum": 0},
-		parse: func(f *geo.Filter, _ url.Values, v string) string {
-			km, err := strconv.ParseFloat(v, 64)
-			if err != nil || km < 0 || math.IsNaN(km) || math.IsInf(km, 0) {
-				return "must be a distance in km of at least 0, got " + strconv.Quote(v)
-			}
-			f.NearBarrierKm = &km
-			return ""
-		}},
-	{name: "as_of", scope: incidentsOnly,
-		doc:    "Incidents as they stood at this RFC 3339 time, before any later edit or deletion: a frozen view.",
+	nearParam("near_barrier_km", "the border barrier", func(f *geo.Filter, km *float64) { f.NearBarrierKm = km }),
+	nearParam("near_border_km", "the border", func(f *geo.Filter, km *float64) { f.NearBorderKm = km }),
+	nearParam("near_crossing_km", "a border crossing", func(f *geo.Filter, km *float64) { f.NearCrossingKm = km }),
+	{name: "as_of", scope: pinned,
+		doc:    "Incidents as they stood at this RFC 3339 time, before any later edit or deletion: a frozen view (also for one incident).",
 		schema: obj{"type": "string", "format": "date-time"},
 		parse: func(f *geo.Filter, _ url.Values, v string) string {
 			t, err := time.Parse(time.RFC3339Nano, v)
@@ -223,7 +216,7 @@ func paramNames(scopes ...scope) []string {
 // bbox among them, but not the paging or the format.
 func filterParams() []string {
 	out := []string{"bbox"}
-	return append(out, paramNames(incidentsOnly)...)
+	return append(out, paramNames(incidentsOnly, pinned)...)
 }
 
 // parseFilter reads a geo.Filter from query parameters of the given scopes
@@ -241,7 +234,7 @@ func parseFilter(q url.Values, scopes []scope, extra ...string) (geo.Filter, err
 	for _, k := range keys {
 		if !slices.Contains(known, k) {
 			reason := "unknown parameter; known: " + strings.Join(known, ", ")
-			if slices.Contains(paramNames(incidentsOnly), k) {
+			if slices.Contains(paramNames(incidentsOnly, pinned), k) {
 				reason = "applies to incidents only"
 			}
 			bad = append(bad, geo.Problem{Field: k, Reason: reason})
@@ -269,8 +262,9 @@ func parseFilter(q url.Values, scopes []scope, extra ...string) (geo.Filter, err
 var (
 	resourceScopes = []scope{anyResource}
 	layerScopes    = []scope{anyResource, everyCollection}
-	incidentScopes = []scope{anyResource, everyCollection, incidentsOnly}
-	pageScopes     = []scope{anyResource, everyCollection, incidentsOnly, mapView}
+	incidentScopes = []scope{anyResource, everyCollection, incidentsOnly, pinned}
+	pageScopes     = []scope{anyResource, everyCollection, incidentsOnly, pinned, mapView}
+	pinScopes      = []scope{anyResource, pinned} // one incident
 )
 
 // checkFormatOnly refuses any parameter but f, as every route that takes
@@ -364,4 +358,19 @@ func parseDatetime(v string) (from, to time.Time, problem string) {
 		return from, to, "the interval ends before it starts"
 	}
 	return from, to, ""
+}
+
+// nearParam is a "within N km of" filter; set stores the distance.
+func nearParam(name, what string, set func(*geo.Filter, *float64)) param {
+	return param{name: name, scope: incidentsOnly,
+		doc:    "Incidents: within this many km of " + what + ".",
+		schema: obj{"type": "number", "minimum": 0},
+		parse: func(f *geo.Filter, _ url.Values, v string) string {
+			km, err := strconv.ParseFloat(v, 64)
+			if err != nil || km < 0 || math.IsNaN(km) || math.IsInf(km, 0) {
+				return "must be a distance in km of at least 0, got " + strconv.Quote(v)
+			}
+			set(f, &km)
+			return ""
+		}}
 }

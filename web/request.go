@@ -151,3 +151,12 @@ func without(q url.Values, names ...string) url.Values {
 	}
 	return out
 }
+
+// pinQuery keeps only the pin (as_of) of q, for links out of a pinned view.
+func pinQuery(q url.Values) url.Values {
+	out := url.Values{}
+	if v := q.Get("as_of"); v != "" {
+		out.Set("as_of", v)
+	}
+	return out
+}

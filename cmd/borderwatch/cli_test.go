@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -172,6 +173,34 @@ func TestSeedingTwiceNeverDuplicates(t *testing.T) {
 	}
 }
 
+// A database made by an import before the first start gets the context
+// layers, and its incidents their distances; serving it adds no bundled
+// incidents.
+func TestImportIntoANewDatabaseMeasuresDistances(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "new.db")
+	file := writeFile(t, "one.geojson", fmt.Sprintf(goodFeature, "Clash"))
+	if code, out, stderr := runCLI(t, "import", "--db", db, file); code != 0 {
+		t.Fatalf("import: exit %d %s %s", code, out, stderr)
+	}
+	_, out, _ := runCLI(t, "export", "--db", db)
+	for _, p := range []string{`"border_km"`, `"barrier_km"`, `"crossing_km"`} {
+		if !strings.Contains(out, p) {
+			t.Errorf("the imported incident has no %s: %s", p, out)
+		}
+	}
+	st, _, err := open(context.Background(), db, testWebConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if n, _ := st.CountIncidents(context.Background()); n != 1 {
+		t.Errorf("after the first start: %d incidents, want the one imported", n)
+	}
+	if n, _ := st.CountLayers(context.Background()); n < 5 {
+		t.Errorf("after the first start: %d layers, want the bundled ones", n)
+	}
+}
+
 func TestCSVExportReimportsToTheSameData(t *testing.T) {
 	app := newTestApp(t, "none")
 	_, csvBody := get(t, app.URL+"/export/incidents.csv")
@@ -191,8 +220,11 @@ func TestCSVExportReimportsToTheSameData(t *testing.T) {
 		t.Fatalf("got %d and %d features, want 10 each", len(a.Features), len(b.Features))
 	}
 	for i := range a.Features {
-		for _, p := range []string{"created_at", "updated_at", "border_km", "barrier_km"} {
-			delete(a.Features[i].Properties, p) // the copy has no layers, and new timestamps
+		if a.Features[i].Properties["crossing_km"] == nil || b.Features[i].Properties["border_km"] == nil {
+			t.Errorf("feature %d: the distances are missing: %v", i, b.Features[i].Properties)
+		}
+		for _, p := range []string{"created_at", "updated_at"} {
+			delete(a.Features[i].Properties, p) // the copy has new timestamps
 			delete(b.Features[i].Properties, p)
 		}
 		ja, _ := json.Marshal(a.Features[i])

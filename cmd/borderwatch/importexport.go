@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/borderwatch/borderwatch/data"
 	"github.com/borderwatch/borderwatch/geo"
 	"github.com/borderwatch/borderwatch/store"
 	"github.com/borderwatch/borderwatch/web"
@@ -48,6 +49,10 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer st.Close()
+	// A new database gets the context layers first, so distances are measured.
+	if _, err := data.SeedLayers(ctx, st); err != nil {
+		return err
+	}
 	created, updated, err := st.ImportIncidents(ctx, incs)
 	if err != nil {
 		return fmt.Errorf("nothing was imported: %s", describe(err))

@@ -26,6 +26,7 @@ export class Drawing {
     this.shapes = L.geoJSON(null, { style: SHAPE_STYLE, interactive: false });
     this.incidents = L.featureGroup([this.markers, this.clusters]);
     this.byId = new Map();
+    this.pin = () => ''; // the time a pinned view shows
   }
 
   // show draws a FeatureCollection of clusters and incidents, keeping the
@@ -62,7 +63,7 @@ export class Drawing {
       icon: L.divIcon({ className: `incident-marker ${typeClass(this.eventTypes, p.event_type)} precision-${p.geo_precision}`, iconSize: [16, 16] }),
       title: p.title, alt: p.title, keyboard: true, riseOnHover: true,
     });
-    marker.bindPopup(() => incidentPopup(f), this.popupOptions);
+    marker.bindPopup(() => incidentPopup(f, this.pin()), this.popupOptions);
     marker.on('add', () => { marker.getElement().dataset.id = id; });
     marker.incidentId = id;
     const extras = [];
@@ -94,7 +95,7 @@ export class Drawing {
     const entry = this.byId.get(String(f.id));
     if (entry && this.map.hasLayer(this.incidents)) { entry.marker.openPopup(); return; }
     const [lon, lat] = markerPoint(f);
-    L.popup(this.popupOptions).setLatLng([lat, lon]).setContent(incidentPopup(f)).openOn(this.map);
+    L.popup(this.popupOptions).setLatLng([lat, lon]).setContent(incidentPopup(f, this.pin())).openOn(this.map);
   }
 
   highlight(id, on) {

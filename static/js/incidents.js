@@ -15,8 +15,13 @@ export function typeClass(eventTypes, type) {
   return `type-${i < 0 ? 'other' : i}`;
 }
 
-// incidentPopup builds the popup of one incident feature.
-export function incidentPopup(f) {
+// recordURL is an incident's own page, pinned to asOf when the view is.
+export const recordURL = (id, asOf) =>
+  `/collections/incidents/items/${encodeURIComponent(id)}${asOf ? `?as_of=${encodeURIComponent(asOf)}` : ''}`;
+
+// incidentPopup builds the popup of one incident feature; asOf is the time
+// a pinned view shows (its links keep it), or empty.
+export function incidentPopup(f, asOf) {
   const p = f.properties;
   const l = f.labels;
   const rows = [
@@ -31,6 +36,7 @@ export function incidentPopup(f) {
   const km = (v) => (v === null || v === undefined ? null : `${Number(v).toLocaleString('en-GB', { maximumFractionDigits: 1 })} km`);
   if (km(p.border_km)) rows.push(['To the border', km(p.border_km)]);
   if (km(p.barrier_km)) rows.push(['To the barrier', km(p.barrier_km)]);
+  if (km(p.crossing_km)) rows.push(['To the nearest crossing', km(p.crossing_km)]);
   return el('div', { class: 'popup incident-popup', 'data-testid': 'incident-popup' },
     el('h2', { class: 'popup-title' }, p.title),
     (p.disagreements || []).length > 0 && el('div', { class: 'disagreement', role: 'note' },
@@ -41,5 +47,6 @@ export function incidentPopup(f) {
     el('ul', { class: 'sources' }, (p.sources || []).map((s) =>
       el('li', {}, el('a', { href: s.url, target: '_blank', rel: 'noopener noreferrer' }, s.title ? `${s.publisher}: ${s.title}` : s.publisher),
         s.published && ` (${s.published})`))),
-    el('p', {}, el('a', { href: `/collections/incidents/items/${encodeURIComponent(f.id)}`, class: 'more' }, 'Full record and nearby incidents')));
+    asOf && el('p', { class: 'as-of', 'data-testid': 'popup-as-of' }, `As of ${new Date(asOf).toUTCString()}: later changes are not shown.`),
+    el('p', {}, el('a', { href: recordURL(f.id, asOf), class: 'more', 'data-testid': 'full-record' }, 'Full record and nearby incidents')));
 }

@@ -12,6 +12,7 @@ function propertiesPopup(f) {
 async function main() {
   const cfg = readJSON('map-config');
   const data = readJSON('items-features');
+  const asOf = new URLSearchParams(window.location.search).get('as_of') || '';
   const isIncident = (f) => f.properties && f.properties.event_type !== undefined;
   const layer = L.geoJSON(data, {
     pointToLayer: (f, latlng) => L.marker(latlng, {
@@ -19,7 +20,7 @@ async function main() {
       title: f.properties.title || f.properties.name || '', keyboard: true,
     }),
     style: { color: '#6b3fa0', weight: 3 },
-    onEachFeature: (f, l) => l.bindPopup(() => (isIncident(f) ? incidentPopup(f) : propertiesPopup(f)), { maxWidth: 360 }),
+    onEachFeature: (f, l) => l.bindPopup(() => (isIncident(f) ? incidentPopup(f, asOf) : propertiesPopup(f)), { maxWidth: 360 }),
   });
   const { map } = await createMap('map', cfg, { extraLayers: [{ id: 'these', title: 'These features', layer }] });
   if (layer.getBounds().isValid()) map.fitBounds(layer.getBounds(), { maxZoom: 9, padding: [20, 20], animate: false });

@@ -9,6 +9,7 @@ import { createMap, fetchJSON, L } from './basemap.js';
 import { Download, Legend } from './controls.js';
 import { el, readJSON } from './dom.js';
 import { Drawing } from './draw.js';
+import { recordURL } from './incidents.js';
 import { Panel } from './panel.js';
 import { ShareControl } from './share.js';
 import { bboxOf, datetimeParts, datetimeValue, readState, withParam, writeState } from './state.js';
@@ -61,6 +62,7 @@ async function main() {
     onToggle: () => { state.layers = new Set(visibleIds()); save(true); },
   });
   drawing.map = map;
+  drawing.pin = () => state.filters.get('as_of') || '';
   const small = window.matchMedia('(max-width: 600px)').matches;
   const legend = new Legend(cfg.eventTypes, cfg.embed && small).addTo(map);
   const download = cfg.embed ? null : new Download(cfg).addTo(map);
@@ -78,16 +80,9 @@ async function main() {
   const loadIncidents = async () => {
     const seq = ++loadSeq;
     const q = new URLSearchParams(state.filters);
-    let fc;
-    if (q.has('as_of')) {
-      q.set('limit', '10000'); // pinned views read the stored versions whole
-      fc = await fetchJSON(`/collections/incidents/items?${q}`);
-      matched = fc.numberMatched;
-    } else {
-      q.set('zoom', String(Math.floor(map.getZoom())));
-      q.set('bbox', bboxOf(map.getBounds().pad(0.25)));
-      fc = await fetchJSON(`/collections/incidents/clusters?${q}`);
-    }
+    q.set('zoom', String(Math.floor(map.getZoom())));
+    q.set('bbox', bboxOf(map.getBounds().pad(0.25)));
+    const fc = await fetchJSON(`/collections/incidents/clusters?${q}`);
     if (seq !== loadSeq) return; // a newer view is on its way
     drawing.show(fc);
     mapEl.dataset.shown = String(fc.features.length);
@@ -113,7 +108,7 @@ async function main() {
     for (const t of cfg.eventTypes) byType[t] = s.byEventType[t] || 0;
     const chosen = (state.filters.get('event_type') || '').split(',').filter(Boolean);
     legend.setCounts(chosen.length ? Object.fromEntries(Object.entries(byType).filter(([t]) => chosen.includes(t))) : byType);
-    if (!state.filters.has('as_of')) matched = s.numberMatched;
+    matched = s.numberMatched;
     if (panel) panel.setCounts(s, matched);
     if (download) download.set(state.filters, matched);
     if (timeline) {
@@ -154,7 +149,7 @@ async function main() {
     const entry = drawing.byId.get(String(id));
     if (entry) { drawing.open(entry.feature); return; }
     try { // not drawn whole at this zoom: open it where it is
-      drawing.open(await fetchJSON(`/collections/incidents/items/${encodeURIComponent(id)}`));
+      drawing.open(await fetchJSON(recordURL(id, drawing.pin())));
     } catch (_) { /* a deleted incident: nothing to open */ }
   };
 

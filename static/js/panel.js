@@ -43,6 +43,8 @@ export class Panel {
     this.country = el('input', { id: 'filter-country', type: 'text', 'data-testid': 'filter-country', placeholder: 'TN, LY', pattern: listPattern(cfg.countryPattern) });
     this.minFatalities = el('input', { id: 'filter-min-fatalities', type: 'number', min: '0', step: '1', 'data-testid': 'filter-min-fatalities' });
     this.nearBarrier = el('input', { id: 'filter-near-barrier', type: 'number', min: '0', step: '1', 'data-testid': 'filter-near-barrier' });
+    this.nearBorder = el('input', { id: 'filter-near-border', type: 'number', min: '0', step: '1', 'data-testid': 'filter-near-border' });
+    this.nearCrossing = el('input', { id: 'filter-near-crossing', type: 'number', min: '0', step: '1', 'data-testid': 'filter-near-crossing' });
     this.from = el('input', { id: 'filter-from', type: 'date', 'data-testid': 'filter-from' });
     this.to = el('input', { id: 'filter-to', type: 'date', 'data-testid': 'filter-to' });
     this.matched = el('p', { class: 'panel-matched', role: 'status', 'aria-live': 'polite', 'data-testid': 'match-count' }, '');
@@ -54,6 +56,8 @@ export class Panel {
       labelled('filter-actor', 'Actor', this.actor),
       labelled('filter-country', 'Countries (ISO codes)', this.country),
       labelled('filter-min-fatalities', 'At least this many fatalities', this.minFatalities),
+      labelled('filter-near-border', 'Within km of the border', this.nearBorder),
+      labelled('filter-near-crossing', 'Within km of a crossing', this.nearCrossing),
       labelled('filter-near-barrier', 'Within km of the barrier', this.nearBarrier),
       el('div', { class: 'panel-dates' }, labelled('filter-from', 'From', this.from), labelled('filter-to', 'To', this.to)),
       reset);
@@ -79,6 +83,8 @@ export class Panel {
     this.country.value = filters.get('country') || '';
     this.minFatalities.value = filters.get('min_fatalities') || '';
     this.nearBarrier.value = filters.get('near_barrier_km') || '';
+    this.nearBorder.value = filters.get('near_border_km') || '';
+    this.nearCrossing.value = filters.get('near_crossing_km') || '';
     [this.from.value, this.to.value] = datetimeParts(filters.get('datetime'));
   }
 
@@ -93,6 +99,8 @@ export class Panel {
     set('country', this.country.value.replace(/\s+/g, '').toUpperCase());
     set('min_fatalities', this.minFatalities.value);
     set('near_barrier_km', this.nearBarrier.value);
+    set('near_border_km', this.nearBorder.value);
+    set('near_crossing_km', this.nearCrossing.value);
     set('datetime', datetimeValue(this.from.value, this.to.value));
     this.onChange(f);
   }

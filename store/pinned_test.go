@@ -1,0 +1,171 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"reflect"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/borderwatch/borderwatch/geo"
+	"github.com/paulmach/orb"
+)
+
+// pinViews are map views over Tunisia and Libya at several zooms.
+var pinViews = []struct {
+	zoom float64
+	box  orb.Bound
+}{
+	{5, orb.Bound{Min: orb.Point{-5, 20}, Max: orb.Point{30, 42}}},
+	{7, orb.Bound{Min: orb.Point{8, 30}, Max: orb.Point{15, 36}}},
+	{9, orb.Bound{Min: orb.Point{10.5, 32.5}, Max: orb.Point{12.5, 33.5}}},
+	{12, orb.Bound{Min: orb.Point{11.0, 33.0}, Max: orb.Point{11.3, 33.2}}},
+}
+
+// A view pinned to a moment clusters and counts exactly as the current view
+// did at that moment, after later edits, deletions and additions, over
+// 100 000 incidents (BORDERWATCH_PIN_ROWS changes the number).
+func TestPinnedClustersAreTheViewAtThatMoment(t *testing.T) {
+	if testing.Short() {
+		t.Skip("100 000 incidents")
+	}
+	n := 100_000
+	if v, err := strconv.Atoi(os.Getenv("BORDERWATCH_PIN_ROWS")); err == nil && v > 0 {
+		n = v
+	}
+	ctx := context.Background()
+	db := openTestDB(t)
+	r := rand.New(rand.NewPCG(3, 4))
+	incs := make([]geo.Incident, n)
+	for i := range incs {
+		incs[i] = incidentAt(fmt.Sprint("synthetic ", i), orb.Point{9.5 + r.Float64()*4, 30.5 + r.Float64()*6}, "2016-02-01")
+	}
+	if _, _, err := db.ImportIncidents(ctx, incs); err != nil {
+		t.Fatal(err)
+	}
+	type view struct {
+		clusters geo.Clusters
+		stats    geo.Stats
+	}
+	look := func(f geo.Filter) []view {
+		var out []view
+		for _, v := range pinViews {
+			f.BBox = &v.box
+			cl, err := db.Clusters(ctx, f, v.zoom, 64, 2000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := db.Stats(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, view{cl, st})
+		}
+		return out
+	}
+	then := look(geo.Filter{})
+	time.Sleep(2 * time.Millisecond)
+	pin := time.Now()
+	time.Sleep(2 * time.Millisecond)
+
+	// Later: a thousand incidents moved and retyped, 200 deleted, 500 added.
+	moved := make([]geo.Incident, 1000)
+	for i := range moved {
+		inc, err := db.Incident(ctx, int64(1+i*(n/1000)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		inc.Geometry = orb.Point{11 + r.Float64()*0.3, 33 + r.Float64()*0.2}
+		inc.EventType, inc.SubEventType, inc.DisorderType = "Riots", "Mob violence", geo.DisorderPoliticalViolence
+		moved[i] = inc
+	}
+	if _, _, err := db.ImportIncidents(ctx, moved); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 200 {
+		if err := db.DeleteIncident(ctx, int64(2+i*(n/200))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	added := make([]geo.Incident, 500)
+	for i := range added {
+		added[i] = incidentAt("added later", orb.Point{11 + r.Float64()*0.3, 33 + r.Float64()*0.2}, "2016-02-01")
+	}
+	if _, _, err := db.ImportIncidents(ctx, added); err != nil {
+		t.Fatal(err)
+	}
+
+	pinned, now := look(geo.Filter{AsOf: pin}), look(geo.Filter{})
+	for i, v := range pinViews {
+		if !reflect.DeepEqual(pinned[i].clusters, then[i].clusters) {
+			t.Errorf("zoom %v: pinned clusters (%d matched, %d clusters) differ from the view at the pin (%d, %d)", v.zoom,
+				pinned[i].clusters.NumberMatched, len(pinned[i].clusters.Clusters), then[i].clusters.NumberMatched, len(then[i].clusters.Clusters))
+		}
+		if !reflect.DeepEqual(pinned[i].stats, then[i].stats) {
+			t.Errorf("zoom %v: pinned stats %d %v differ from the view at the pin %d %v", v.zoom,
+				pinned[i].stats.NumberMatched, pinned[i].stats.ByEventType, then[i].stats.NumberMatched, then[i].stats.ByEventType)
+		}
+		if reflect.DeepEqual(now[i].stats, then[i].stats) {
+			t.Errorf("zoom %v: the current view did not change with the edits: the test shows nothing", v.zoom)
+		}
+		t.Logf("zoom %v: %d matched at the pin in %d clusters, %d now", v.zoom, pinned[i].clusters.NumberMatched, len(pinned[i].clusters.Clusters), now[i].clusters.NumberMatched)
+	}
+}
+
+// BenchmarkClustersPinned compares the clusters of map views pinned to a
+// moment (read from the versions through their R*Tree in space and time)
+// with the same views of the current data, over 100 000 incidents of
+// which 10 000 were edited after the pin.
+//
+//	go test -run '^$' -bench ClustersPinned -count 5 ./store
+func BenchmarkClustersPinned(b *testing.B) {
+	db, err := benchDB()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	pin := pinnedOnce(b, db)
+	for _, tt := range []struct {
+		name string
+		f    geo.Filter
+	}{{"current", geo.Filter{}}, {"pinned", geo.Filter{AsOf: pin}}} {
+		b.Run(tt.name, func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				v := pinViews[i%len(pinViews)]
+				f := tt.f
+				f.BBox = &v.box
+				if _, err := db.Clusters(ctx, f, v.zoom, 64, 2000); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+var pinTime time.Time
+
+// pinnedOnce pins the bench database's data, then edits a tenth of it.
+func pinnedOnce(b *testing.B, db *DB) time.Time {
+	if !pinTime.IsZero() {
+		return pinTime
+	}
+	ctx := context.Background()
+	pinTime = time.Now()
+	time.Sleep(2 * time.Millisecond)
+	var edits []geo.Incident
+	for id := int64(1); id <= 100_000; id += 10 {
+		inc, err := db.Incident(ctx, id)
+		if err != nil {
+			b.Fatal(err)
+		}
+		inc.Title += " (edited)"
+		edits = append(edits, inc)
+	}
+	if _, _, err := db.ImportIncidents(ctx, edits); err != nil {
+		b.Fatal(err)
+	}
+	return pinTime
+}
