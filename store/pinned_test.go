@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/borderwatch/borderwatch/geo"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 )
 
 // pinViews are map views over Tunisia and Libya at several zooms.
@@ -168,4 +170,49 @@ func pinnedOnce(b *testing.B, db *DB) time.Time {
 		b.Fatal(err)
 	}
 	return pinTime
+}
+
+// A database from before migration 006 gets its versions' marker points and
+// index entries, and its incidents their distances to the crossings, on open.
+func TestOpenFillsWhatMigration006Adds(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	crossing := geojson.NewFeature(orb.Point{11.5, 33.1})
+	if err := db.PutLayer(ctx, geo.Layer{ID: "crossings", Title: "Crossings", Kind: geo.KindCrossing, Features: []*geojson.Feature{crossing}}, 0); err != nil {
+		t.Fatal(err)
+	}
+	a := incidentAt("before the edit", orb.Point{11.2, 33.1}, "2016-03-07")
+	if err := db.CreateIncident(ctx, &a); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Millisecond)
+	pin := time.Now()
+	time.Sleep(2 * time.Millisecond)
+	a.Title = "after the edit"
+	if err := db.UpdateIncident(ctx, &a); err != nil {
+		t.Fatal(err)
+	}
+	// As a database written before 006 would be.
+	if _, err := db.writer.ExecContext(ctx, `UPDATE incident_versions SET px = NULL, py = NULL, mx = NULL, my = NULL;
+		DELETE FROM incident_versions_rtree; UPDATE incidents SET crossing_km = NULL; UPDATE incident_versions SET crossing_km = NULL`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if db, err = Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	box := orb.Bound{Min: orb.Point{11, 33}, Max: orb.Point{11.4, 33.2}}
+	cl, err := db.Clusters(ctx, geo.Filter{AsOf: pin, BBox: &box}, 9, 64, 2000)
+	if err != nil || cl.NumberMatched != 1 || len(cl.Singles) != 1 || cl.Singles[0].Title != "before the edit" {
+		t.Errorf("pinned clusters after the fill: %+v, %v; want the incident before the edit", cl, err)
+	}
+	got, err := db.Incident(ctx, a.ID)
+	if err != nil || got.CrossingKm == nil || *got.CrossingKm < 27 || *got.CrossingKm > 29 {
+		t.Errorf("the distance to the crossing after the fill: %v (%v), want about 28 km", ptrString(got.CrossingKm), err)
+	}
 }
