@@ -1,7 +1,7 @@
 package main
 
 import (
-	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -121,20 +121,25 @@ func TestBrowserEmbedLayoutAtPhoneSize(t *testing.T) {
 	}
 }
 
+// A pin holds everywhere a reader can go from a pinned embed: its popup,
+// the popup's "Full record" link, that page and its GeoJSON all show the
+// pinned version and say so, after the incident was edited by an import.
 func TestBrowserAsOfShowsTheOldVersion(t *testing.T) {
 	app := newTestApp(t, "none")
 	pinned := time.Now().UTC().Format(time.RFC3339Nano)
 	time.Sleep(10 * time.Millisecond)
-	inc, _ := app.Store.Incident(context.Background(), 7)
-	inc.Title = "Changed after the article was published"
-	if err := app.Store.UpdateIncident(context.Background(), &inc); err != nil {
-		t.Fatal(err)
+	const before, after = "Gun attack on a beach resort at Port El Kantaoui, Sousse", "Changed after the article was published"
+	_, feature := get(t, app.URL+"/collections/incidents/items/7")
+	edited := strings.Replace(feature, before, after, 1)
+	if code, out, stderr := runCLI(t, "import", "--db", app.DB, writeFile(t, "edit.geojson", edited)); code != 0 || !strings.Contains(out, "1 replaced") {
+		t.Fatalf("the edit by import: exit %d %s %s", code, out, stderr)
 	}
 	b := newBrowser(t, 800, 600)
 	for _, tt := range []struct{ query, want string }{
-		{"incident=7&as_of=" + url.QueryEscape(pinned), "Gun attack on a beach resort at Port El Kantaoui, Sousse"},
-		{"incident=7", "Changed after the article was published"},
+		{"incident=7&as_of=" + url.QueryEscape(pinned), before},
+		{"incident=7", after},
 	} {
+		pin := strings.Contains(tt.query, "as_of")
 		b.do(t,
 			chromedp.Navigate(app.URL+"/embed?"+tt.query),
 			chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)),
@@ -142,9 +147,38 @@ func TestBrowserAsOfShowsTheOldVersion(t *testing.T) {
 		b.waitPopup(t, ".incident-popup")
 		title := value(t, b, chromedp.Text(chromedp.CSS(`.incident-popup .popup-title`)))
 		pinnedNote := value(t, b, chromedp.Evaluate[bool](`!!document.querySelector('[data-testid=as-of]')`))
-		if title != tt.want || pinnedNote != strings.Contains(tt.query, "as_of") {
-			t.Errorf("%s: got %q (as-of note %v), want %q", tt.query, title, pinnedNote, tt.want)
+		popupNote := value(t, b, chromedp.Evaluate[bool](`!!document.querySelector('[data-testid=popup-as-of]')`))
+		if title != tt.want || pinnedNote != pin || popupNote != pin {
+			t.Errorf("%s: got %q (as-of notes: page %v, popup %v), want %q", tt.query, title, pinnedNote, popupNote, tt.want)
 		}
+		// The pinned map draws clusters or markers, and counts what stood then.
+		shown := value(t, b, chromedp.Evaluate[string](`document.getElementById('map').dataset.shown`))
+		if shown == "" || shown == "0" {
+			t.Errorf("%s: the map shows %q features", tt.query, shown)
+		}
+		// The popup's "Full record" link keeps the pin, and its page too.
+		href := value(t, b, chromedp.Evaluate[string](`document.querySelector('.incident-popup [data-testid=full-record]').href`))
+		if strings.Contains(href, "as_of=") != pin {
+			t.Errorf("%s: the Full record link is %s", tt.query, href)
+		}
+		b.do(t, chromedp.Navigate(href), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)))
+		page := value(t, b, chromedp.Text(chromedp.CSS(`[data-testid=title]`)))
+		pageNote := value(t, b, chromedp.Evaluate[bool](`!!document.querySelector('[data-testid=as-of]')`))
+		if page != tt.want || pageNote != pin {
+			t.Errorf("%s: the Full record page shows %q (as-of note %v), want %q", tt.query, page, pageNote, tt.want)
+		}
+		// And the record's GeoJSON, from that page's link.
+		jsonHref := value(t, b, chromedp.Evaluate[string](`document.querySelector('[data-testid=incident-geojson]').href`))
+		var f struct {
+			Properties struct{ Title string }
+			AsOf       string
+		}
+		if _, body := get(t, jsonHref); json.Unmarshal([]byte(body), &f) != nil || f.Properties.Title != tt.want || (f.AsOf != "") != pin {
+			t.Errorf("%s: the record's GeoJSON (%s) is titled %q with asOf %q, want %q", tt.query, jsonHref, f.Properties.Title, f.AsOf, tt.want)
+		}
+	}
+	if errs := b.jsErrors(); len(errs) > 0 {
+		t.Errorf("got JavaScript errors: %v", errs)
 	}
 }
 

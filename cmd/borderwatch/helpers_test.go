@@ -16,19 +16,21 @@ import (
 type testApp struct {
 	URL   string
 	Store *store.DB
+	DB    string // the database file
 }
 
 func newTestApp(tb testing.TB, tiles string) *testApp {
 	tb.Helper()
 	cfg := testWebConfig()
 	cfg.Tiles = tiles
-	st, srv, err := open(context.Background(), filepath.Join(tb.TempDir(), "bw.db"), cfg)
+	db := filepath.Join(tb.TempDir(), "bw.db")
+	st, srv, err := open(context.Background(), db, cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	ts := httptest.NewServer(srv)
 	tb.Cleanup(func() { ts.Close(); st.Close() })
-	return &testApp{URL: ts.URL, Store: st}
+	return &testApp{URL: ts.URL, Store: st, DB: db}
 }
 
 var testWebConfig = webtest.Config
