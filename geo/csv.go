@@ -3,6 +3,7 @@ package geo
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math"
 	"slices"
@@ -15,15 +16,40 @@ import (
 	"github.com/paulmach/orb/encoding/wkt"
 )
 
-// CSVHeader is the incident CSV layout: ACLED's column names where ACLED has
-// the field, then Borderwatch's own. An empty fatalities or injuries cell
-// means unknown.
-var CSVHeader = []string{
+// ACLEDHeader is ACLED's export layout, its 31 columns in its order (ACLED
+// codebook).
+var ACLEDHeader = []string{
 	"event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
-	"actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "country", "iso", "admin1", "location",
-	"latitude", "longitude", "geo_precision", "source", "notes", "fatalities", "tags", "timestamp",
+	"actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting",
+	"iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude",
+	"geo_precision", "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
+}
+
+// ACLEDColumns are ACLED's columns that Borderwatch keeps as they came
+// (Incident.ACLED) rather than models: actor codes, civilian targeting,
+// region, lower admin levels, source scale, and ACLED's own timestamp.
+var ACLEDColumns = []string{"inter1", "inter2", "interaction", "civilian_targeting", "region", "admin2", "admin3", "source_scale", "timestamp"}
+
+// CSVHeader is the incident CSV layout: ACLED's columns in ACLED's order,
+// then Borderwatch's own. An empty fatalities or injuries cell means
+// unknown.
+var CSVHeader = append(slices.Clip(ACLEDHeader),
 	"id", "title", "injuries", "country_code", "sources_json", "disagreements_json", "coding_notes",
-	"geometry_wkt", "border_km", "barrier_km", "crossing_km", "created_at", "updated_at",
+	"geometry_wkt", "border_km", "barrier_km", "crossing_km", "created_at", "updated_at")
+
+// dateLayouts are the forms of event_date imports accept: ISO 8601 (ACLED's
+// codebook and API) and ACLED's export tool ("07 March 2016").
+var dateLayouts = []string{DateLayout, "02 January 2006", "2 January 2006", "02 Jan 2006", "2 Jan 2006"}
+
+// ParseEventDate reads an event date in any of the forms ACLED writes,
+// returning the reason it cannot.
+func ParseEventDate(v string) (time.Time, string) {
+	for _, layout := range dateLayouts {
+		if d, err := time.Parse(layout, strings.TrimSpace(v)); err == nil {
+			return d, ""
+		}
+	}
+	return time.Time{}, fmt.Sprintf("must be a real date as YYYY-MM-DD or as ACLED's export writes it (07 March 2016), got %q", v)
 }
 
 // SafeCell neutralises a CSV cell that a spreadsheet would run as a
@@ -79,16 +105,22 @@ func csvRecord(inc Incident) []string {
 	if _, ok := inc.Geometry.(orb.Point); !ok {
 		geomWKT = wkt.MarshalString(RoundGeometry(inc.Geometry))
 	}
-	timestamp := ""
-	if !inc.UpdatedAt.IsZero() {
+	acled := func(col string) string { return inc.ACLED[col] }
+	timestamp := acled("timestamp") // ACLED's, for a record from ACLED
+	if timestamp == "" && !inc.UpdatedAt.IsZero() {
 		timestamp = strconv.FormatInt(inc.UpdatedAt.Unix(), 10)
 	}
+	eventID := inc.ExternalID
+	if eventID == "" {
+		eventID = prefix + strconv.FormatInt(inc.ID, 10)
+	}
 	return []string{
-		prefix + strconv.FormatInt(inc.ID, 10), inc.EventDate.Format(DateLayout), strconv.Itoa(inc.EventDate.Year()),
+		eventID, inc.EventDate.Format(DateLayout), strconv.Itoa(inc.EventDate.Year()),
 		strconv.Itoa(inc.TimePrecision), inc.DisorderType, inc.EventType, inc.SubEventType,
-		inc.Actor1, inc.AssocActor1, inc.Actor2, inc.AssocActor2, country, iso, inc.Admin1, inc.Location,
-		coord(p[1]), coord(p[0]), strconv.Itoa(inc.GeoPrecision), strings.Join(publishers, "; "), inc.Summary,
-		optInt(inc.Fatalities), strings.Join(inc.Tags, "; "), timestamp,
+		inc.Actor1, inc.AssocActor1, acled("inter1"), inc.Actor2, inc.AssocActor2, acled("inter2"), acled("interaction"),
+		acled("civilian_targeting"), iso, acled("region"), country, inc.Admin1, acled("admin2"), acled("admin3"), inc.Location,
+		coord(p[1]), coord(p[0]), strconv.Itoa(inc.GeoPrecision), strings.Join(publishers, "; "), acled("source_scale"),
+		inc.Summary, optInt(inc.Fatalities), strings.Join(inc.Tags, "; "), timestamp,
 		strconv.FormatInt(inc.ID, 10), inc.Title, optInt(inc.Injuries), inc.Country, string(sources), disagreements,
 		inc.Notes, geomWKT, optFloat(inc.BorderKm), optFloat(inc.BarrierKm), optFloat(inc.CrossingKm), stamp(inc.CreatedAt), stamp(inc.UpdatedAt),
 	}
@@ -146,7 +178,7 @@ func DecodeIncidentsCSV(r io.Reader) ([]Incident, []FeatureError, error) {
 	}
 	var incs []Incident
 	var bad []FeatureError
-	seen := map[int64]int{}
+	var seen duplicates
 	for row := 0; ; row++ {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -167,11 +199,8 @@ func DecodeIncidentsCSV(r io.Reader) ([]Incident, []FeatureError, error) {
 		} else {
 			inc, err = incidentFromCSV(get)
 		}
-		if err == nil && inc.ID != 0 {
-			if j, dup := seen[inc.ID]; dup {
-				err = Errorf(EInvalid, "id %d is also used by row %d", inc.ID, j)
-			}
-			seen[inc.ID] = row
+		if err == nil {
+			err = seen.check(inc, row, "row")
 		}
 		if err != nil {
 			bad = append(bad, FeatureError{Index: row, Err: err})
@@ -220,10 +249,25 @@ func incidentFromCSV(get func(string) string) (Incident, error) {
 		}
 		inc.ID = id
 	}
-	if d, err := time.Parse(DateLayout, get("event_date")); err == nil {
+	if d, problem := ParseEventDate(get("event_date")); problem == "" {
 		inc.EventDate = d
 	} else if v := get("event_date"); v != "" {
-		ps.add("event_date", "must be a real date (YYYY-MM-DD), got %q", v)
+		ps.add("event_date", "%s", problem)
+	}
+	// event_id_cnty is the source dataset's id, unless it is the one this
+	// layout makes from the id column (a Borderwatch export read back).
+	if v := get("event_id_cnty"); v != "" && !(inc.ID != 0 && isOwnEventID(v, inc.ID)) {
+		inc.ExternalID = v
+	}
+	for _, col := range ACLEDColumns {
+		// ACLED's timestamp is ACLED's only for a record from ACLED; on a
+		// record of ours it is when we last changed it.
+		if v := get(col); v != "" && (col != "timestamp" || inc.ExternalID != "") {
+			if inc.ACLED == nil {
+				inc.ACLED = map[string]string{}
+			}
+			inc.ACLED[col] = v
+		}
 	}
 	inc.TimePrecision = intField("time_precision", TimeDay)
 	inc.GeoPrecision = intField("geo_precision", GeoExact)
@@ -297,4 +341,19 @@ func incidentFromCSV(get func(string) string) (Incident, error) {
 		return Incident{}, err
 	}
 	return inc, nil
+}
+
+// isOwnEventID reports whether v is the event_id_cnty a Borderwatch export
+// writes for id: a country prefix (alpha-3 or alpha-2) and the id.
+func isOwnEventID(v string, id int64) bool {
+	prefix := strings.TrimSuffix(v, strconv.FormatInt(id, 10))
+	if len(prefix) < 2 || len(prefix) > 3 {
+		return false
+	}
+	for _, r := range prefix {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return true
 }

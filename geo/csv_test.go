@@ -82,3 +82,28 @@ func TestCSVRefusesInvalidUTF8(t *testing.T) {
 		t.Errorf("got %d good and %v, want row 1 refused as invalid UTF-8", len(incs), bad)
 	}
 }
+
+func TestParseEventDate(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"2016-03-07", "2016-03-07"}, {"07 March 2016", "2016-03-07"}, {"7 March 2016", "2016-03-07"},
+		{"07 Mar 2016", "2016-03-07"}, {" 2016-03-07 ", "2016-03-07"},
+		{"31 February 2016", ""}, {"2016-02-30", ""}, {"March 7, 2016", ""}, {"07/03/2016", ""}, {"", ""},
+	} {
+		d, problem := geo.ParseEventDate(tt.in)
+		if got := d.Format(geo.DateLayout); (tt.want == "" && problem == "") || (tt.want != "" && got != tt.want) {
+			t.Errorf("ParseEventDate(%q) = %s, %q; want %q", tt.in, got, problem, tt.want)
+		}
+	}
+}
+
+func TestEventIDsGivenTwiceAreRefused(t *testing.T) {
+	head := strings.Join(geo.ACLEDHeader, ",") + "\n"
+	row := "TUN9001,2016-03-07,2016,1,Political violence,Battles,Armed clash,Military Forces of Tunisia,,State forces,,,,,,788,Northern Africa,Tunisia,Medenine,,,Ben Gardane,33.1383,11.2197,1,Reuters,International,,0,,1618350476\n"
+	incs, bad, err := geo.DecodeIncidentsCSV(strings.NewReader(head + row + row))
+	if err != nil || len(incs) != 1 || len(bad) != 1 || !strings.Contains(bad[0].Err.Error(), "event_id_cnty TUN9001 is also used by row 0") {
+		t.Fatalf("got %d good, %v, %v; want the second row refused", len(incs), bad, err)
+	}
+	if incs[0].ExternalID != "TUN9001" || incs[0].ACLED["region"] != "Northern Africa" || incs[0].ACLED["timestamp"] != "1618350476" || incs[0].ACLED["inter1"] != "State forces" {
+		t.Errorf("got external id %q and ACLED columns %v", incs[0].ExternalID, incs[0].ACLED)
+	}
+}

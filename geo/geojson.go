@@ -21,27 +21,29 @@ const CoordFactor = 1e6
 // IncidentProperties is an incident's GeoJSON properties object: the format
 // of the API, of exports and of imports. Names follow ACLED where it has one.
 type IncidentProperties struct {
-	Title         string         `json:"title"`
-	Summary       string         `json:"summary"`
-	EventDate     string         `json:"event_date"`
-	TimePrecision int            `json:"time_precision"`
-	DisorderType  string         `json:"disorder_type"`
-	EventType     string         `json:"event_type"`
-	SubEventType  string         `json:"sub_event_type"`
-	Actor1        string         `json:"actor1"`
-	AssocActor1   string         `json:"assoc_actor_1"`
-	Actor2        string         `json:"actor2"`
-	AssocActor2   string         `json:"assoc_actor_2"`
-	Fatalities    *int           `json:"fatalities"`
-	Injuries      *int           `json:"injuries"`
-	Location      string         `json:"location"`
-	Admin1        string         `json:"admin1"`
-	Country       string         `json:"country"`
-	GeoPrecision  int            `json:"geo_precision"`
-	Sources       []Source       `json:"sources"`
-	Disagreements []Disagreement `json:"disagreements"`
-	Tags          []string       `json:"tags"`
-	Notes         string         `json:"notes"`
+	EventIDCnty   string            `json:"event_id_cnty,omitempty"`
+	ACLED         map[string]string `json:"acled,omitempty"`
+	Title         string            `json:"title"`
+	Summary       string            `json:"summary"`
+	EventDate     string            `json:"event_date"`
+	TimePrecision int               `json:"time_precision"`
+	DisorderType  string            `json:"disorder_type"`
+	EventType     string            `json:"event_type"`
+	SubEventType  string            `json:"sub_event_type"`
+	Actor1        string            `json:"actor1"`
+	AssocActor1   string            `json:"assoc_actor_1"`
+	Actor2        string            `json:"actor2"`
+	AssocActor2   string            `json:"assoc_actor_2"`
+	Fatalities    *int              `json:"fatalities"`
+	Injuries      *int              `json:"injuries"`
+	Location      string            `json:"location"`
+	Admin1        string            `json:"admin1"`
+	Country       string            `json:"country"`
+	GeoPrecision  int               `json:"geo_precision"`
+	Sources       []Source          `json:"sources"`
+	Disagreements []Disagreement    `json:"disagreements"`
+	Tags          []string          `json:"tags"`
+	Notes         string            `json:"notes"`
 	// Computed by the server; ignored on import.
 	BorderKm   *float64 `json:"border_km,omitempty"`
 	BarrierKm  *float64 `json:"barrier_km,omitempty"`
@@ -53,6 +55,7 @@ type IncidentProperties struct {
 // Properties returns inc's GeoJSON properties.
 func (inc Incident) Properties() IncidentProperties {
 	p := IncidentProperties{
+		EventIDCnty: inc.ExternalID, ACLED: inc.ACLED,
 		Title: inc.Title, Summary: inc.Summary,
 		EventDate: inc.EventDate.Format(DateLayout), TimePrecision: inc.TimePrecision,
 		DisorderType: inc.DisorderType, EventType: inc.EventType, SubEventType: inc.SubEventType,
@@ -122,11 +125,12 @@ func IncidentFromFeature(raw []byte) (Incident, error) {
 	if err := dec.Decode(&p); err != nil {
 		return Incident{}, Errorf(EInvalid, "properties: %s", jsonReason(err))
 	}
+	inc.ExternalID, inc.ACLED = p.EventIDCnty, p.ACLED
 	inc.Title, inc.Summary = p.Title, p.Summary
-	if d, err := time.Parse(DateLayout, p.EventDate); err == nil {
+	if d, problem := ParseEventDate(p.EventDate); problem == "" {
 		inc.EventDate = d
 	} else if p.EventDate != "" {
-		ps.add("event_date", "must be a real date (YYYY-MM-DD), got %q", p.EventDate)
+		ps.add("event_date", "%s", problem)
 	}
 	inc.TimePrecision, inc.GeoPrecision = p.TimePrecision, p.GeoPrecision
 	inc.DisorderType, inc.EventType, inc.SubEventType = p.DisorderType, p.EventType, p.SubEventType
@@ -194,14 +198,11 @@ func DecodeIncidents(r io.Reader) ([]Incident, []FeatureError, error) {
 	}
 	incs := make([]Incident, 0, len(raws))
 	var bad []FeatureError
-	seen := map[int64]int{}
+	var seen duplicates
 	for i, raw := range raws {
 		inc, err := IncidentFromFeature(raw)
-		if err == nil && inc.ID != 0 {
-			if j, dup := seen[inc.ID]; dup {
-				err = Errorf(EInvalid, "id %d is also used by feature %d", inc.ID, j)
-			}
-			seen[inc.ID] = i
+		if err == nil {
+			err = seen.check(inc, i, "feature")
 		}
 		if err != nil {
 			bad = append(bad, FeatureError{Index: i, Err: err})
@@ -236,4 +237,30 @@ func round1(x *float64) *float64 {
 	}
 	v := math.Round(*x*10) / 10
 	return &v
+}
+
+// duplicates finds an id or an event_id_cnty given twice in one file.
+type duplicates struct {
+	ids      map[int64]int
+	external map[string]int
+}
+
+// check records the i-th record's ids, refusing one an earlier record has.
+func (d *duplicates) check(inc Incident, i int, what string) error {
+	if d.ids == nil {
+		d.ids, d.external = map[int64]int{}, map[string]int{}
+	}
+	if j, dup := d.ids[inc.ID]; dup && inc.ID != 0 {
+		return Errorf(EInvalid, "id %d is also used by %s %d", inc.ID, what, j)
+	}
+	if j, dup := d.external[inc.ExternalID]; dup && inc.ExternalID != "" {
+		return Errorf(EInvalid, "event_id_cnty %s is also used by %s %d", inc.ExternalID, what, j)
+	}
+	if inc.ID != 0 {
+		d.ids[inc.ID] = i
+	}
+	if inc.ExternalID != "" {
+		d.external[inc.ExternalID] = i
+	}
+	return nil
 }

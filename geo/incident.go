@@ -3,6 +3,7 @@ package geo
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,7 +30,14 @@ const DateLayout = "2006-01-02"
 // Incident is one reported event: what happened, when, where, who was
 // involved and who reported it.
 type Incident struct {
-	ID            int64
+	ID int64
+	// ExternalID is the id the record has in the dataset it came from
+	// (ACLED's event_id_cnty, e.g. TUN9001): a re-import of that dataset
+	// updates the incident with it rather than adding another.
+	ExternalID string
+	// ACLED holds ACLED's columns Borderwatch does not model (ACLEDColumns),
+	// as they came, so that an ACLED file exports as it was imported.
+	ACLED         map[string]string
 	Title         string
 	Summary       string
 	EventDate     time.Time // a calendar date, at midnight UTC
@@ -151,6 +159,8 @@ var Today = func() time.Time { return time.Now().UTC().Truncate(24 * time.Hour) 
 
 var countryCode = regexp.MustCompile(`^[A-Z]{2}$`)
 
+var externalID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$`)
+
 // Validate reports every problem with inc at once, as an *Error of kind
 // EInvalid, or nil when inc can be stored.
 func (inc Incident) Validate() error {
@@ -162,6 +172,14 @@ func (inc Incident) Validate() error {
 		ps.add("event_date", "must be a date (YYYY-MM-DD)")
 	} else if inc.EventDate.Before(FirstEventDate) || inc.EventDate.After(Today().AddDate(0, 0, 1)) {
 		ps.add("event_date", "must be from %s to today, got %s", FirstEventDate.Format(DateLayout), inc.EventDate.Format(DateLayout))
+	}
+	if inc.ExternalID != "" && !externalID.MatchString(inc.ExternalID) {
+		ps.add("event_id_cnty", "must be up to 64 letters, digits and _ . : - (such as TUN9001), got %q", inc.ExternalID)
+	}
+	for k := range inc.ACLED {
+		if !slices.Contains(ACLEDColumns, k) {
+			ps.add("acled", "unknown ACLED column %q; kept: %s", k, strings.Join(ACLEDColumns, ", "))
+		}
 	}
 	if inc.ID < 0 || inc.ID > MaxID {
 		ps.add("id", "must be a whole number from 1 to %d, got %d", int64(MaxID), inc.ID)

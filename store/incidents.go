@@ -19,7 +19,7 @@ import (
 const incidentColumns = `i.id, i.title, i.summary, i.event_date, i.time_precision, i.disorder_type,
 	i.event_type, i.sub_event_type, i.actor1, i.assoc_actor_1, i.actor2, i.assoc_actor_2,
 	i.fatalities, i.injuries, i.location, i.admin1, i.country, i.geo_precision, i.geom,
-	i.sources, i.disagreements, i.tags, i.notes, i.created_at, i.updated_at, i.border_km, i.barrier_km, i.crossing_km`
+	i.sources, i.disagreements, i.tags, i.notes, i.created_at, i.updated_at, i.border_km, i.barrier_km, i.crossing_km, i.external_id, i.acled`
 
 // Incident returns the incident with the given id.
 func (db *DB) Incident(ctx context.Context, id int64) (geo.Incident, error) {
@@ -232,12 +232,31 @@ func putIncident(ctx context.Context, tx *Tx, inc *geo.Incident, lines contextLi
 	sources, _ := json.Marshal(nonNil(inc.Sources))
 	disagreements, _ := json.Marshal(nonNil(inc.Disagreements))
 	tags, _ := json.Marshal(nonNil(inc.Tags))
+	acled, _ := json.Marshal(inc.ACLED)
+	if inc.ACLED == nil {
+		acled = []byte("{}")
+	}
 	now := tx.now.Truncate(time.Second)
 	b := inc.Geometry.Bound()
 	first, last := inc.DateRange()
 	inc.BorderKm, inc.BarrierKm, inc.CrossingKm = lines.distances(inc.Geometry)
 	rp, mp := markerPoint(inc.Geometry)
 
+	// A record from another dataset is found by its id there; that id names
+	// one incident only.
+	if inc.ExternalID != "" {
+		var other int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM incidents WHERE external_id = ?`, inc.ExternalID).Scan(&other)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return false, err
+		case inc.ID == 0:
+			inc.ID = other
+		case inc.ID != other:
+			return false, geo.Errorf(geo.EConflict, "event_id_cnty %s is already incident %d", inc.ExternalID, other)
+		}
+	}
 	created := true
 	if inc.ID != 0 {
 		var createdAt string
@@ -262,8 +281,8 @@ func putIncident(ctx context.Context, tx *Tx, inc *geo.Incident, lines contextLi
 		date_first, date_last, time_precision, disorder_type, event_type, sub_event_type,
 		actor1, assoc_actor_1, actor2, assoc_actor_2, fatalities, injuries, location, admin1,
 		country, geo_precision, geom, min_x, min_y, max_x, max_y, sources, disagreements, tags,
-		notes, created_at, updated_at, border_km, barrier_km, crossing_km, px, py, mx, my)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		notes, created_at, updated_at, border_km, barrier_km, crossing_km, px, py, mx, my, external_id, acled)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, inc.Title, inc.Summary, inc.EventDate.Format(geo.DateLayout),
 		first.Format(geo.DateLayout), last.Format(geo.DateLayout), inc.TimePrecision,
 		inc.DisorderType, inc.EventType, inc.SubEventType,
@@ -271,7 +290,7 @@ func putIncident(ctx context.Context, tx *Tx, inc *geo.Incident, lines contextLi
 		inc.Location, inc.Admin1, inc.Country, inc.GeoPrecision, geom,
 		b.Min[0], b.Min[1], b.Max[0], b.Max[1], string(sources), string(disagreements), string(tags),
 		inc.Notes, inc.CreatedAt.Format(time.RFC3339), inc.UpdatedAt.Format(time.RFC3339),
-		inc.BorderKm, inc.BarrierKm, inc.CrossingKm, rp[0], rp[1], mp[0], mp[1])
+		inc.BorderKm, inc.BarrierKm, inc.CrossingKm, rp[0], rp[1], mp[0], mp[1], nullString(inc.ExternalID), string(acled))
 	if err != nil {
 		return false, err
 	}
@@ -459,10 +478,12 @@ func scanIncident(s scanner) (geo.Incident, error) {
 	var geom []byte
 	var fatalities, injuries sql.NullInt64
 	var borderKm, barrierKm, crossingKm sql.NullFloat64
+	var externalID sql.NullString
+	var acled string
 	err := s.Scan(&inc.ID, &inc.Title, &inc.Summary, &date, &inc.TimePrecision, &inc.DisorderType,
 		&inc.EventType, &inc.SubEventType, &inc.Actor1, &inc.AssocActor1, &inc.Actor2, &inc.AssocActor2,
 		&fatalities, &injuries, &inc.Location, &inc.Admin1, &inc.Country, &inc.GeoPrecision, &geom,
-		&sources, &disagreements, &tags, &inc.Notes, &created, &updated, &borderKm, &barrierKm, &crossingKm)
+		&sources, &disagreements, &tags, &inc.Notes, &created, &updated, &borderKm, &barrierKm, &crossingKm, &externalID, &acled)
 	if err != nil {
 		return inc, err
 	}
@@ -474,6 +495,13 @@ func scanIncident(s scanner) (geo.Incident, error) {
 	inc.UpdatedAt, _ = time.Parse(time.RFC3339, updated)
 	inc.Fatalities, inc.Injuries = intPtr(fatalities), intPtr(injuries)
 	inc.BorderKm, inc.BarrierKm, inc.CrossingKm = floatPtr(borderKm), floatPtr(barrierKm), floatPtr(crossingKm)
+	inc.ExternalID = externalID.String
+	if err := json.Unmarshal([]byte(acled), &inc.ACLED); err != nil {
+		return inc, fmt.Errorf("incident %d ACLED columns: %w", inc.ID, err)
+	}
+	if len(inc.ACLED) == 0 {
+		inc.ACLED = nil
+	}
 	if err := json.Unmarshal([]byte(sources), &inc.Sources); err != nil {
 		return inc, fmt.Errorf("incident %d sources: %w", inc.ID, err)
 	}
@@ -510,6 +538,13 @@ func floatPtr(n sql.NullFloat64) *float64 {
 func nonNil[T any](s []T) []T {
 	if s == nil {
 		return []T{}
+	}
+	return s
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
 	}
 	return s
 }

@@ -216,3 +216,35 @@ func TestOpenFillsWhatMigration006Adds(t *testing.T) {
 		t.Errorf("the distance to the crossing after the fill: %v (%v), want about 28 km", ptrString(got.CrossingKm), err)
 	}
 }
+
+// A record from another dataset is named by its id there: importing it
+// again updates it; that id cannot move to another incident.
+func TestExternalIDsUpdateRatherThanDuplicate(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	a := incidentAt("from ACLED", orb.Point{11.2, 33.1}, "2016-03-07")
+	a.ExternalID, a.ACLED = "TUN9001", map[string]string{"region": "Northern Africa"}
+	if _, _, err := db.ImportIncidents(ctx, []geo.Incident{a}); err != nil {
+		t.Fatal(err)
+	}
+	a.Title = "from ACLED, updated"
+	created, updated, err := db.ImportIncidents(ctx, []geo.Incident{a})
+	if err != nil || created != 0 || updated != 1 {
+		t.Fatalf("re-import: %d new, %d updated, %v; want 0 and 1", created, updated, err)
+	}
+	got, err := db.Incident(ctx, 1)
+	if err != nil || got.Title != "from ACLED, updated" || got.ExternalID != "TUN9001" || got.ACLED["region"] != "Northern Africa" {
+		t.Errorf("got %+v, %v", got, err)
+	}
+	b := incidentAt("another", orb.Point{11.2, 33.1}, "2016-03-07")
+	if err := db.CreateIncident(ctx, &b); err != nil {
+		t.Fatal(err)
+	}
+	b.ExternalID = "TUN9001"
+	if _, _, err := db.ImportIncidents(ctx, []geo.Incident{b}); geo.ErrorKind(err) != geo.EConflict {
+		t.Errorf("moving TUN9001 to incident %d: got %v, want a conflict", b.ID, err)
+	}
+	if n, _ := db.CountIncidents(ctx); n != 2 {
+		t.Errorf("got %d incidents, want 2", n)
+	}
+}

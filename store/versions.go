@@ -16,7 +16,7 @@ const versionColumns = `id, title, summary, event_date, date_first, date_last, t
 	disorder_type, event_type, sub_event_type, actor1, assoc_actor_1, actor2, assoc_actor_2,
 	fatalities, injuries, location, admin1, country, geo_precision, geom, min_x, min_y, max_x, max_y,
 	sources, disagreements, tags, notes, created_at, updated_at, border_km, barrier_km, crossing_km,
-	px, py, mx, my`
+	px, py, mx, my, external_id, acled`
 
 // farFuture is the end time the versions' R*Tree gives a current version.
 const farFuture = 1e11

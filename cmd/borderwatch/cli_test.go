@@ -3,15 +3,20 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/borderwatch/borderwatch/geo"
 	"github.com/borderwatch/borderwatch/store"
 )
 
@@ -241,8 +246,8 @@ func TestImportACLEDStyleCSV(t *testing.T) {
 		"TUN2,2016-03-08,2016,1,Political violence,Battles,Skirmish,X,,1,,Tunisia,788,Medenine,Ben Gardane,33.1378,11.2196,1,Reuters,,\n"
 	db := filepath.Join(t.TempDir(), "acled.db")
 	code, _, stderr := runCLI(t, "import", "--db", db, writeFile(t, "acled.csv", acled))
-	if code != 1 || !strings.Contains(stderr, `row 1: invalid incident: sub_event_type: "Skirmish" is not a sub-event type of "Battles"`) {
-		t.Fatalf("got exit %d, %q; want row 1 refused", code, stderr)
+	if code != 1 || !strings.Contains(stderr, `row 2 (line 3): invalid incident: sub_event_type: "Skirmish" is not a sub-event type of "Battles"`) {
+		t.Fatalf("got exit %d, %q; want row 2 refused", code, stderr)
 	}
 	acled = strings.Split(acled, "TUN2")[0]
 	if code, _, stderr := runCLI(t, "import", "--db", db, writeFile(t, "acled.csv", acled)); code != 0 {
@@ -287,4 +292,126 @@ func TestServeBindsItsPortBeforeTouchingTheDatabase(t *testing.T) {
 	if _, err := os.Stat(db); !os.IsNotExist(err) {
 		t.Errorf("the database was made (%v) though the server could not listen", err)
 	}
+}
+
+// An ACLED file as ACLED writes it: imported, imported again (no duplicate:
+// event_id_cnty names the record), exported with ACLED's 31 columns in
+// ACLED's order and the same values, then ours. Dates as ACLED's export tool
+// writes them ("07 March 2016") import to the same data.
+func TestACLEDFileRoundTrips(t *testing.T) {
+	fixture := "testdata/acled-tunisia-libya.csv"
+	want := readCSV(t, fixture)
+	db := filepath.Join(t.TempDir(), "acled.db")
+	for i := range 2 {
+		code, out, stderr := runCLI(t, "import", "--db", db, fixture)
+		if code != 0 {
+			t.Fatalf("import %d: exit %d %s %s", i+1, code, out, stderr)
+		}
+		if wantOut := []string{"10 new, 0 replaced", "0 new, 10 replaced"}[i]; !strings.Contains(out, wantOut) {
+			t.Errorf("import %d: got %q, want %q", i+1, out, wantOut)
+		}
+	}
+	if n := countIncidents(t, db); n != 10 {
+		t.Errorf("after importing the file twice: %d incidents, want 10", n)
+	}
+	// The event id is shown on the incident's page and in its GeoJSON.
+	st, srv, err := open(context.Background(), db, testWebConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer func() { ts.Close(); st.Close() }()
+	if _, page := get(t, ts.URL+"/collections/incidents/items/1", "Accept", browserAccept); !strings.Contains(page, `<dd data-testid="event-id">LBY9001 `) {
+		t.Error("the incident page does not show its event_id_cnty")
+	}
+	if _, one := get(t, ts.URL+"/collections/incidents/items/1"); !strings.Contains(one, `"event_id_cnty":"LBY9001"`) || !strings.Contains(one, `"region":"Northern Africa"`) {
+		t.Errorf("the incident's GeoJSON lacks its event_id_cnty or ACLED columns: %.300s", one)
+	}
+	code, out, stderr := runCLI(t, "export", "--db", db, "--format", "csv")
+	if code != 0 {
+		t.Fatalf("export: exit %d %s", code, stderr)
+	}
+	got, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("exported %d lines, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if !slices.Equal(got[i][:len(want[i])], want[i]) {
+			t.Errorf("line %d differs in ACLED's columns:\n got %q\nwant %q", i+1, got[i][:len(want[i])], want[i])
+		}
+	}
+	if !slices.Equal(got[0][len(want[0]):], geo.CSVHeader[len(geo.ACLEDHeader):]) {
+		t.Errorf("our columns after ACLED's: got %v", got[0][len(want[0]):])
+	}
+
+	// ACLED's export tool writes dates as "07 March 2016": the same data.
+	tool := strings.Clone(readFile(t, fixture))
+	for _, row := range want[1:] {
+		d, _ := time.Parse(geo.DateLayout, row[1])
+		tool = strings.Replace(tool, ","+row[1]+",", ","+d.Format("02 January 2006")+",", 1)
+	}
+	if !strings.Contains(tool, "07 March 2016") {
+		t.Fatal("the export-tool variant has no such date")
+	}
+	db2 := filepath.Join(t.TempDir(), "tool.db")
+	if code, out, stderr := runCLI(t, "import", "--db", db2, writeFile(t, "tool.csv", tool)); code != 0 {
+		t.Fatalf("import with export-tool dates: exit %d %s %s", code, out, stderr)
+	}
+	if _, out2, _ := runCLI(t, "export", "--db", db2, "--format", "csv"); stripTimes(out2) != stripTimes(out) {
+		t.Error("dates as ACLED's export tool writes them import to other data")
+	}
+}
+
+// --skip-invalid imports the valid rows and lists the rest; without it,
+// nothing is imported.
+func TestImportSkipInvalid(t *testing.T) {
+	bad := strings.Replace(readFile(t, "testdata/acled-tunisia-libya.csv"), "2016-03-21", "31 February 2016", 1)
+	file := writeFile(t, "bad.csv", bad)
+	db := filepath.Join(t.TempDir(), "skip.db")
+	code, _, stderr := runCLI(t, "import", "--db", db, file)
+	if code != 1 || !strings.Contains(stderr, "row 9 (line 10): invalid incident: event_date:") || !strings.Contains(stderr, "nothing was imported") {
+		t.Errorf("without --skip-invalid: exit %d, %q", code, stderr)
+	}
+	if _, err := os.Stat(db); err == nil && countIncidents(t, db) != 0 {
+		t.Error("without --skip-invalid, rows were imported")
+	}
+	code, out, stderr := runCLI(t, "import", "--skip-invalid", "--db", db, file)
+	if code != 0 || !strings.Contains(out, "imported 9 incidents") || !strings.Contains(out, "skipped 1 invalid row") ||
+		!strings.Contains(stderr, `row 9 (line 10): invalid incident: event_date: must be a real date as YYYY-MM-DD or as ACLED's export writes it (07 March 2016), got "31 February 2016"`) {
+		t.Errorf("with --skip-invalid: exit %d, %q, %q", code, out, stderr)
+	}
+	if n := countIncidents(t, db); n != 9 {
+		t.Errorf("with --skip-invalid: %d incidents, want 9", n)
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	recs, err := csv.NewReader(strings.NewReader(readFile(t, path))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+// stripTimes drops the created_at and updated_at cells of a CSV export.
+func stripTimes(body string) string {
+	recs, _ := csv.NewReader(strings.NewReader(body)).ReadAll()
+	var b strings.Builder
+	for _, r := range recs {
+		b.WriteString(strings.Join(r[:len(r)-2], "|") + "\n")
+	}
+	return b.String()
 }

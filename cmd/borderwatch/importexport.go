@@ -17,10 +17,15 @@ import (
 func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flags("import", stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: borderwatch import [--db FILE] FILE.geojson|FILE.csv\n\nChecks every feature first and imports all of them or none. CSV follows\nACLED's column names (as /export/incidents.csv writes them).")
+		fmt.Fprintln(stderr, "Usage: borderwatch import [--db FILE] [--skip-invalid] FILE.geojson|FILE.csv\n\n"+
+			"Checks every feature first and imports all of them or none (with --skip-invalid: the\n"+
+			"valid ones, listing the rest). CSV is ACLED's export layout (as ACLED writes it, dates\n"+
+			"as 2016-03-07 or 07 March 2016, or as /export/incidents.csv writes it); a record\n"+
+			"with an event_id_cnty already imported is updated, not added again.")
 		fs.PrintDefaults()
 	}
 	db := dbFlag(fs)
+	skip := fs.Bool("skip-invalid", false, "import the valid features or rows and list the invalid ones on standard error, instead of importing nothing")
 	file, err := oneArg(fs, args)
 	if err != nil {
 		return err
@@ -38,11 +43,18 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("%s: %s", file, describe(err))
 	}
-	if len(bad) > 0 {
-		for _, fe := range bad {
-			fmt.Fprintf(stderr, "%s: %s %d: %s\n", file, what, fe.Index, describe(fe.Err))
+	for _, fe := range bad {
+		where := fmt.Sprintf("feature %d", fe.Index) // 0-based, as in "features"
+		if what == "row" {
+			where = fmt.Sprintf("row %d (line %d)", fe.Index+1, fe.Index+2) // as a spreadsheet counts
 		}
-		return fmt.Errorf("%s: %d of %d %ss are invalid; nothing was imported", file, len(bad), len(bad)+len(incs), what)
+		fmt.Fprintf(stderr, "%s: %s: %s\n", file, where, describe(fe.Err))
+	}
+	switch {
+	case len(bad) > 0 && !*skip:
+		return fmt.Errorf("%s: %d of %d %ss are invalid; nothing was imported (--skip-invalid imports the rest)", file, len(bad), len(bad)+len(incs), what)
+	case len(incs) == 0:
+		return fmt.Errorf("%s: none of the %d %ss is valid; nothing was imported", file, len(bad), what)
 	}
 	st, err := store.Open(ctx, *db)
 	if err != nil {
@@ -58,6 +70,9 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("nothing was imported: %s", describe(err))
 	}
 	fmt.Fprintf(stdout, "imported %d incidents from %s into %s: %d new, %d replaced\n", len(incs), file, *db, created, updated)
+	if len(bad) > 0 {
+		fmt.Fprintf(stdout, "skipped %d invalid %ss, listed on standard error\n", len(bad), what)
+	}
 	return nil
 }
 
