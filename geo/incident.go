@@ -74,6 +74,42 @@ type Source struct {
 	URL       string `json:"url,omitempty"`
 	Published string `json:"published,omitempty"` // YYYY-MM-DD, or empty when unknown
 	Note      string `json:"note,omitempty"`
+	// Supports names the incident's fields this source states (SourcedFields),
+	// so every date, place, actor and count can be traced to a report.
+	Supports []string `json:"supports,omitempty"`
+}
+
+// SourcedFields are the fields whose values a source can state: the facts
+// of an incident, as opposed to its coding.
+var SourcedFields = []string{"event_date", "location", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "fatalities", "injuries", "summary"}
+
+// Unsupported lists the facts inc states that none of its sources is
+// marked as stating: its date, place and actor1 always, the other actors
+// when named, the counts when known (but for the 0 fatalities ACLED codes
+// for every strategic development, which no report states, and for actors
+// named "Unidentified …", which say that no report names them).
+func (inc Incident) Unsupported() []string {
+	need := []string{"event_date", "location"}
+	if !strings.HasPrefix(inc.Actor1, "Unidentified") {
+		need = append(need, "actor1")
+	}
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{{"assoc_actor_1", inc.AssocActor1 != ""}, {"actor2", inc.Actor2 != ""}, {"assoc_actor_2", inc.AssocActor2 != ""},
+		{"fatalities", inc.Fatalities != nil && !(*inc.Fatalities == 0 && inc.DisorderType == DisorderStrategic)},
+		{"injuries", inc.Injuries != nil}} {
+		if f.set {
+			need = append(need, f.name)
+		}
+	}
+	var missing []string
+	for _, n := range need {
+		if !slices.ContainsFunc(inc.Sources, func(s Source) bool { return slices.Contains(s.Supports, n) }) {
+			missing = append(missing, n)
+		}
+	}
+	return missing
 }
 
 // Disagreement records where sources differ about a field, so the map can say so.
@@ -241,6 +277,11 @@ func (inc Incident) Validate() error {
 		if s.Published != "" {
 			if _, err := time.Parse(DateLayout, s.Published); err != nil {
 				ps.add(field+".published", "must be a date (YYYY-MM-DD), got %q", s.Published)
+			}
+		}
+		for _, f := range s.Supports {
+			if !slices.Contains(SourcedFields, f) {
+				ps.add(field+".supports", "unknown field %q; a source can state: %s", f, strings.Join(SourcedFields, ", "))
 			}
 		}
 	}
