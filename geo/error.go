@@ -12,7 +12,9 @@ const (
 	EInvalid      = "invalid"
 	ENotFound     = "not_found"
 	EConflict     = "conflict"
-	EUnauthorized = "unauthorized"
+	EUnauthorized = "unauthorized" // no valid credentials
+	EForbidden    = "forbidden"    // credentials, but not allowed
+	ETooMany      = "too_many"     // rate limited
 	EInternal     = "internal"
 )
 

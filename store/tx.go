@@ -69,6 +69,16 @@ func (db *DB) read(ctx context.Context, fn func(*Tx) error) error {
 // write runs fn in a write transaction, records the write (the data version
 // and its time) and commits; nothing is kept if fn fails.
 func (db *DB) write(ctx context.Context, fn func(*Tx) error) error {
+	return db.writeTx(ctx, true, fn)
+}
+
+// writePrivate is a write that changes nothing the public sees (accounts,
+// sessions): the data's version, and so every ETag, stays.
+func (db *DB) writePrivate(ctx context.Context, fn func(*Tx) error) error {
+	return db.writeTx(ctx, false, fn)
+}
+
+func (db *DB) writeTx(ctx context.Context, public bool, fn func(*Tx) error) error {
 	tx, err := db.BeginTx(ctx, false)
 	if err != nil {
 		return err
@@ -77,8 +87,10 @@ func (db *DB) write(ctx context.Context, fn func(*Tx) error) error {
 	if err := fn(tx); err != nil {
 		return err
 	}
-	if err := touch(ctx, tx); err != nil {
-		return err
+	if public {
+		if err := touch(ctx, tx); err != nil {
+			return err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", busy(err))

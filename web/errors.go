@@ -20,6 +20,10 @@ func statusOf(kind string) int {
 		return http.StatusConflict
 	case geo.EUnauthorized:
 		return http.StatusUnauthorized
+	case geo.EForbidden:
+		return http.StatusForbidden
+	case geo.ETooMany:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/borderwatch/borderwatch/geo"
 	"github.com/borderwatch/borderwatch/static"
+	"github.com/borderwatch/borderwatch/web/auth"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 )
@@ -29,8 +30,10 @@ const (
 
 // Config is what a Server needs.
 type Config struct {
-	Store  geo.Store
-	Logger *slog.Logger
+	Store geo.Store
+	// Accounts signs people in; nil means the Store's, if it keeps them.
+	Accounts geo.Accounts
+	Logger   *slog.Logger
 	// Tiles is a tile URL template ({z}/{x}/{y}, optional {s}); "" or "none"
 	// means the offline base layer only.
 	Tiles           string
@@ -69,6 +72,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if a, ok := cfg.Store.(geo.Accounts); ok && cfg.Accounts == nil {
+		cfg.Accounts = a
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -204,6 +210,9 @@ func (s *Server) routes() *echo.Echo {
 	read("/oembed", s.handleOEmbed, timeout)
 	read("/incidents/:id", s.handleIncidentRedirect, timeout)
 	read("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
+	if s.cfg.Accounts != nil {
+		s.accountRoutes(e, timeout)
+	}
 
 	assets := http.FileServerFS(static.FS)
 	read("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -215,6 +224,32 @@ func (s *Server) routes() *echo.Echo {
 		assets.ServeHTTP(w, r)
 	}))))
 	return e
+}
+
+// accountRoutes are signing in and out and the account pages. Each knows
+// who is asking, checks the CSRF token of every write, and takes a small
+// body at most.
+func (s *Server) accountRoutes(e *echo.Echo, timeout echo.MiddlewareFunc) {
+	base := []echo.MiddlewareFunc{timeout, middleware.BodyLimit("64K"), auth.Identify(s.cfg.Accounts),
+		auth.CSRF(strings.HasPrefix(s.cfg.BaseURL, "https://"), s.origin)}
+	page := func(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+		e.Match([]string{http.MethodGet, http.MethodHead}, path, h, append(base[:len(base):len(base)], m...)...)
+	}
+	post := func(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+		e.POST(path, h, append(base[:len(base):len(base)], m...)...)
+	}
+	anyone, admin := s.signedIn(geo.RoleContributor), s.signedIn(geo.RoleAdmin)
+	page("/login", s.handleLoginPage)
+	post("/login", s.handleLogin)
+	post("/logout", s.handleLogout)
+	page("/account", s.handleAccount, anyone)
+	post("/account/tokens", s.handleCreateToken, anyone)
+	post("/account/tokens/:id/revoke", s.handleRevokeToken, anyone)
+	page("/accounts", s.handleAccounts, admin)
+	post("/accounts", s.handleAccountChange("add"), admin)
+	for _, action := range []string{"role", "disable", "enable", "password"} {
+		post("/accounts/:name/"+action, s.handleAccountChange(action), admin)
+	}
 }
 
 func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {

@@ -23,7 +23,15 @@ import (
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code = run(context.Background(), args, &out, &errb)
+	code = run(context.Background(), args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// runCLIInput runs the command with input on its standard input.
+func runCLIInput(t *testing.T, input string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(input), &out, &errb)
 	return code, out.String(), errb.String()
 }
 
@@ -414,4 +422,64 @@ func stripTimes(body string) string {
 		b.WriteString(strings.Join(r[:len(r)-2], "|") + "\n")
 	}
 	return b.String()
+}
+
+// The first admin is made on the command line, with the password on
+// standard input; accounts are listed, changed and disabled there too, and
+// a token made there works as a Bearer token until the account is disabled.
+func TestUserAndTokenCommands(t *testing.T) {
+	app := newTestApp(t, "none")
+	db := app.DB
+	if code, out, stderr := runCLIInput(t, "a long enough password\n", "user", "add", "--db", db, "--role", "admin", "--password-stdin", "root"); code != 0 || out != "added root (admin)\n" {
+		t.Fatalf("user add: exit %d %q %q", code, out, stderr)
+	}
+	for _, tt := range []struct {
+		name, input string
+		args        []string
+		code        int
+		want        string
+	}{
+		{"short password", "short\n", []string{"user", "add", "--db", db, "--role", "editor", "--password-stdin", "nour"}, 1, "at least 12 characters"},
+		{"no --password-stdin", "", []string{"user", "add", "--db", db, "--role", "editor", "nour"}, 1, "--password-stdin"},
+		{"bad role", "a long enough password\n", []string{"user", "add", "--db", db, "--role", "boss", "--password-stdin", "nour"}, 1, `unknown role "boss"`},
+		{"taken name", "a long enough password\n", []string{"user", "add", "--db", db, "--role", "editor", "--password-stdin", "ROOT"}, 1, "exists already"},
+		{"unknown subcommand", "", []string{"user", "frob"}, 2, "unknown subcommand"},
+		{"set-role of nobody", "", []string{"user", "set-role", "--db", db, "nobody", "editor"}, 1, `no account named "nobody"`},
+		{"token for nobody", "", []string{"token", "create", "--db", db, "--user", "nobody"}, 1, `no account named "nobody"`},
+	} {
+		code, out, stderr := runCLIInput(t, tt.input, tt.args...)
+		if code != tt.code || !strings.Contains(out+stderr, tt.want) {
+			t.Errorf("%s: exit %d %q %q; want exit %d and %q", tt.name, code, out, stderr, tt.code, tt.want)
+		}
+	}
+	runCLIInput(t, "another long password\n", "user", "add", "--db", db, "--role", "contributor", "--password-stdin", "sami")
+	if code, out, _ := runCLI(t, "user", "set-role", "--db", db, "sami", "editor"); code != 0 || !strings.Contains(out, "sami is now editor") {
+		t.Errorf("set-role: %d %q", code, out)
+	}
+	code, out, _ := runCLI(t, "token", "create", "--db", db, "--user", "sami", "--expires", "24h")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	token := lines[len(lines)-1]
+	if code != 0 || !strings.HasPrefix(token, "bw_") {
+		t.Fatalf("token create: %d %q", code, out)
+	}
+	call := func() int {
+		res, _ := get(t, app.URL+"/account", "Authorization", "Bearer "+token)
+		return res.StatusCode
+	}
+	if got := call(); got != 200 {
+		t.Errorf("the CLI's token: got %d, want 200", got)
+	}
+	if code, out, _ := runCLI(t, "user", "disable", "--db", db, "sami"); code != 0 || !strings.Contains(out, "disabled sami") {
+		t.Errorf("disable: %d %q", code, out)
+	}
+	if got := call(); got != 401 {
+		t.Errorf("the token of a disabled account: got %d, want 401", got)
+	}
+	if code, out, _ := runCLI(t, "user", "list", "--db", db); code != 0 || !regexp.MustCompile(`(?m)^root\s+admin\s+active`).MatchString(out) ||
+		!regexp.MustCompile(`(?m)^sami\s+editor\s+disabled`).MatchString(out) {
+		t.Errorf("user list: %q", out)
+	}
+	if code, out, stderr := runCLIInput(t, "a new long password\n", "user", "password", "--db", db, "--password-stdin", "root"); code != 0 || !strings.Contains(out, "changed the password of root") {
+		t.Errorf("user password: %d %q %q", code, out, stderr)
+	}
 }

@@ -20,7 +20,7 @@ import (
 // arguments are the command's.
 func TestMain(m *testing.M) {
 	if os.Getenv("BORDERWATCH_RUN_MAIN") == "1" {
-		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+		os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())
 }

@@ -35,6 +35,10 @@ Usage:
   borderwatch backup [flags] OUT      copy the database to OUT, safely while it serves and writes
   borderwatch restore [flags] IN      replace the database's contents with the backup IN
 
+  borderwatch user add|list|set-role|disable|enable|password
+                                      manage accounts (the first admin is made here)
+  borderwatch token create --user NAME
+                                      make an API token for scripts and GIS tools
   borderwatch help                    this text
 
 Run "borderwatch COMMAND -h" for a command's flags.
@@ -43,11 +47,11 @@ Run "borderwatch COMMAND -h" for a command's flags.
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
 // run is the whole program, testable: it returns the exit code.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cmd := "serve"
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
 		cmd = "help"
@@ -66,6 +70,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = backupCmd(ctx, args, stdout, stderr)
 	case "restore":
 		err = restoreCmd(ctx, args, stdout, stderr)
+	case "user":
+		err = userCmd(ctx, args, stdin, stdout, stderr)
+	case "token":
+		err = tokenCmd(ctx, args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
