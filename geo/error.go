@@ -12,9 +12,11 @@ const (
 	EInvalid      = "invalid"
 	ENotFound     = "not_found"
 	EConflict     = "conflict"
-	EUnauthorized = "unauthorized" // no valid credentials
-	EForbidden    = "forbidden"    // credentials, but not allowed
-	ETooMany      = "too_many"     // rate limited
+	EUnauthorized = "unauthorized"  // no valid credentials
+	EForbidden    = "forbidden"     // credentials, but not allowed
+	ETooMany      = "too_many"      // rate limited
+	EStale        = "stale"         // written against a version that is no longer current
+	ENeedsVersion = "needs_version" // a write that must name the version it was made against
 	EInternal     = "internal"
 )
 

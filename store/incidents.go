@@ -144,7 +144,7 @@ func (db *DB) CreateIncident(ctx context.Context, inc *geo.Incident) error {
 		if err != nil {
 			return fmt.Errorf("create incident: %w", err)
 		}
-		if _, err := putIncident(ctx, tx, inc, lines); err != nil {
+		if _, err := putIncident(ctx, tx, inc, lines, ""); err != nil {
 			return fmt.Errorf("create incident: %w", err)
 		}
 		return nil
@@ -161,7 +161,7 @@ func (db *DB) UpdateIncident(ctx context.Context, inc *geo.Incident) error {
 		if err != nil {
 			return fmt.Errorf("update incident: %w", err)
 		}
-		created, err := putIncident(ctx, tx, inc, lines)
+		created, err := putIncident(ctx, tx, inc, lines, "")
 		if err != nil {
 			return fmt.Errorf("update incident %d: %w", inc.ID, err)
 		}
@@ -187,7 +187,7 @@ func (db *DB) ImportIncidents(ctx context.Context, incs []geo.Incident) (created
 			return fmt.Errorf("import: %w", err)
 		}
 		for i := range incs {
-			isNew, err := putIncident(ctx, tx, &incs[i], lines)
+			isNew, err := putIncident(ctx, tx, &incs[i], lines, "")
 			if err != nil {
 				return fmt.Errorf("import incident %d: %w", i, err)
 			}
@@ -207,24 +207,28 @@ func (db *DB) ImportIncidents(ctx context.Context, incs []geo.Incident) (created
 
 // DeleteIncident removes the incident with id.
 func (db *DB) DeleteIncident(ctx context.Context, id int64) error {
-	return db.write(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM incidents WHERE id = ?`, id)
-		if err != nil {
-			return fmt.Errorf("delete incident %d: %w", id, err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return geo.Errorf(geo.ENotFound, "incident %d not found", id)
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM incidents_rtree WHERE id = ?`, id); err != nil {
-			return fmt.Errorf("delete incident %d: %w", id, err)
-		}
-		return recordVersion(ctx, tx, id, true)
-	})
+	return db.write(ctx, func(tx *Tx) error { return deleteIncident(ctx, tx, id) })
+}
+
+func deleteIncident(ctx context.Context, tx *Tx, id int64) error {
+	res, err := tx.ExecContext(ctx, `DELETE FROM incidents WHERE id = ?`, id)
+	if err != nil {
+		return fmt.Errorf("delete incident %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return geo.Errorf(geo.ENotFound, "incident %d not found", id)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM incidents_rtree WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("delete incident %d: %w", id, err)
+	}
+	return recordVersion(ctx, tx, id, geo.ChangeDelete)
 }
 
 // putIncident inserts inc (ID 0: a new ID) or replaces the row with its ID,
-// and keeps the R*Tree in step. It reports whether a row was created.
-func putIncident(ctx context.Context, tx *Tx, inc *geo.Incident, lines contextLines) (bool, error) {
+// keeps the R*Tree in step and records the version, of kind change (""
+// for create or edit, as it turns out). It reports whether a row was
+// created.
+func putIncident(ctx context.Context, tx *Tx, inc *geo.Incident, lines contextLines, change string) (bool, error) {
 	geom, err := wkb.Marshal(inc.Geometry)
 	if err != nil {
 		return false, fmt.Errorf("encode geometry: %w", err)
@@ -303,7 +307,13 @@ func putIncident(ctx context.Context, tx *Tx, inc *geo.Incident, lines contextLi
 		VALUES (?, ?, ?, ?, ?)`, inc.ID, b.Min[0], b.Max[0], b.Min[1], b.Max[1]); err != nil {
 		return false, fmt.Errorf("index: %w", err)
 	}
-	if err := recordVersion(ctx, tx, inc.ID, false); err != nil {
+	if change == "" {
+		change = geo.ChangeEdit
+		if created {
+			change = geo.ChangeCreate
+		}
+	}
+	if err := recordVersion(ctx, tx, inc.ID, change); err != nil {
 		return false, err
 	}
 	return created, nil

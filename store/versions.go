@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/borderwatch/borderwatch/geo"
 )
 
 // versionLayout writes version times at a fixed width so they sort as text.
@@ -31,24 +33,35 @@ func versionSeconds(t time.Time, roundUp bool) float64 {
 	return float64(s)
 }
 
-// recordVersion ends the current version of incident id at the transaction's time and, unless
-// it was deleted, starts a new one from the row as it now stands. It runs
-// in the transaction of the change.
-func recordVersion(ctx context.Context, tx *Tx, id int64, deleted bool) error {
+// recordVersion ends the current version of incident id at the
+// transaction's time and starts a new one from the row as it now stands,
+// recording who made the change, why (the Edit of ctx) and its kind. A
+// deletion starts no new version: it is recorded as a version that stood
+// for no time, a tombstone that keeps the last content. It runs in the
+// transaction of the change.
+func recordVersion(ctx context.Context, tx *Tx, id int64, change string) error {
 	at := versionTime(tx.now)
+	e := geo.EditOf(ctx)
 	if _, err := tx.ExecContext(ctx, `UPDATE incident_versions_rtree SET max_t = ?
 		WHERE version_id = (SELECT version_id FROM incident_versions WHERE id = ? AND valid_to IS NULL)`,
 		versionSeconds(tx.now, true), id); err != nil {
 		return fmt.Errorf("close version of incident %d: %w", id, err)
 	}
+	if change == geo.ChangeDelete {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO incident_versions (valid_from, valid_to, author, edit_summary, change, `+versionColumns+`)
+			SELECT ?, ?, ?, ?, ?, `+versionColumns+` FROM incident_versions WHERE id = ? AND valid_to IS NULL`,
+			at, at, e.Author, e.Summary, change, id); err != nil {
+			return fmt.Errorf("record the deletion of incident %d: %w", id, err)
+		}
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE incident_versions SET valid_to = ? WHERE id = ? AND valid_to IS NULL`, at, id); err != nil {
 		return fmt.Errorf("close version of incident %d: %w", id, err)
 	}
-	if deleted {
+	if change == geo.ChangeDelete {
 		return nil
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO incident_versions (valid_from, `+versionColumns+`)
-		SELECT ?, `+versionColumns+` FROM incidents WHERE id = ?`, at, id)
+	res, err := tx.ExecContext(ctx, `INSERT INTO incident_versions (valid_from, author, edit_summary, change, `+versionColumns+`)
+		SELECT ?, ?, ?, ?, `+versionColumns+` FROM incidents WHERE id = ?`, at, e.Author, e.Summary, change, id)
 	if err != nil {
 		return fmt.Errorf("record version of incident %d: %w", id, err)
 	}

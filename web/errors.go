@@ -24,6 +24,10 @@ func statusOf(kind string) int {
 		return http.StatusForbidden
 	case geo.ETooMany:
 		return http.StatusTooManyRequests
+	case geo.EStale:
+		return http.StatusPreconditionFailed
+	case geo.ENeedsVersion:
+		return http.StatusPreconditionRequired
 	}
 	return http.StatusInternalServerError
 }

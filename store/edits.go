@@ -1,0 +1,210 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/borderwatch/borderwatch/geo"
+)
+
+// Editing one incident against the version it was read at, its history,
+// reverts and restores. Every write records who and why (geo.EditOf).
+
+// currentVersion is the id of incident id's current version.
+func currentVersion(ctx context.Context, tx *Tx, id int64) (int64, error) {
+	var v int64
+	err := tx.QueryRowContext(ctx, `SELECT version_id FROM incident_versions WHERE id = ? AND valid_to IS NULL`, id).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, geo.Errorf(geo.ENotFound, "incident %d not found", id)
+	}
+	return v, err
+}
+
+// IncidentVersion returns the incident with its current version's id, which
+// names it for a conditional write (an ETag).
+func (db *DB) IncidentVersion(ctx context.Context, id int64) (geo.Incident, int64, error) {
+	var inc geo.Incident
+	var v int64
+	err := db.read(ctx, func(tx *Tx) error {
+		var err error
+		if v, err = currentVersion(ctx, tx, id); err != nil {
+			return err
+		}
+		inc, err = scanIncident(tx.QueryRowContext(ctx, `SELECT `+incidentColumns+` FROM incidents i WHERE i.id = ?`, id))
+		return err
+	})
+	return inc, v, err
+}
+
+// checkVersion refuses a write made against a version that is no longer
+// current (ifVersion 0 checks nothing).
+func checkVersion(ctx context.Context, tx *Tx, id, ifVersion int64) error {
+	v, err := currentVersion(ctx, tx, id)
+	if err != nil || ifVersion == 0 || v == ifVersion {
+		return err
+	}
+	return geo.Errorf(geo.EStale, "incident %d has changed since version %d: it is at version %d now; reload it and apply your change again", id, ifVersion, v)
+}
+
+// AddIncident validates inc, stores it under a new id and returns its
+// version.
+func (db *DB) AddIncident(ctx context.Context, inc *geo.Incident) (int64, error) {
+	return db.putChecked(ctx, inc, 0, true)
+}
+
+// ReplaceIncident replaces incident inc.ID with inc, if its current version
+// is still ifVersion, and returns the new version.
+func (db *DB) ReplaceIncident(ctx context.Context, inc *geo.Incident, ifVersion int64) (int64, error) {
+	return db.putChecked(ctx, inc, ifVersion, false)
+}
+
+func (db *DB) putChecked(ctx context.Context, inc *geo.Incident, ifVersion int64, create bool) (int64, error) {
+	if err := inc.Validate(); err != nil {
+		return 0, err
+	}
+	var v int64
+	err := db.write(ctx, func(tx *Tx) error {
+		if create {
+			inc.ID = 0
+		} else if err := checkVersion(ctx, tx, inc.ID, ifVersion); err != nil {
+			return err
+		}
+		lines, err := loadContextLines(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if _, err := putIncident(ctx, tx, inc, lines, ""); err != nil {
+			return fmt.Errorf("write incident: %w", err)
+		}
+		v, err = currentVersion(ctx, tx, inc.ID)
+		return err
+	})
+	return v, err
+}
+
+// DeleteIncidentAt deletes incident id if its current version is still
+// ifVersion. The history keeps it (a tombstone) and editors may restore it.
+func (db *DB) DeleteIncidentAt(ctx context.Context, id, ifVersion int64) error {
+	return db.write(ctx, func(tx *Tx) error {
+		if err := checkVersion(ctx, tx, id, ifVersion); err != nil {
+			return err
+		}
+		return deleteIncident(ctx, tx, id)
+	})
+}
+
+// RevertIncident makes version versionID of incident id current again, as
+// a new version: history is never rewritten. A deleted incident comes back
+// (a restore). It returns the new version.
+func (db *DB) RevertIncident(ctx context.Context, id, versionID int64) (int64, error) {
+	var v int64
+	err := db.write(ctx, func(tx *Tx) error {
+		inc, err := scanIncident(tx.QueryRowContext(ctx, `SELECT `+incidentColumns+` FROM incident_versions i
+			WHERE i.id = ? AND i.version_id = ? AND i.change != ?`, id, versionID, geo.ChangeDelete))
+		if errors.Is(err, sql.ErrNoRows) {
+			return geo.Errorf(geo.ENotFound, "incident %d has no version %d to go back to", id, versionID)
+		}
+		if err != nil {
+			return err
+		}
+		change := geo.ChangeRevert
+		if _, err := currentVersion(ctx, tx, id); geo.ErrorKind(err) == geo.ENotFound {
+			change = geo.ChangeRestore
+		}
+		lines, err := loadContextLines(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if _, err := putIncident(ctx, tx, &inc, lines, change); err != nil {
+			return fmt.Errorf("revert incident %d: %w", id, err)
+		}
+		v, err = currentVersion(ctx, tx, id)
+		return err
+	})
+	return v, err
+}
+
+const versionMeta = `i.version_id, i.valid_from, i.valid_to, i.author, i.edit_summary, i.change, `
+
+func scanVersion(s scanner) (geo.Version, error) {
+	var v geo.Version
+	var from string
+	var to sql.NullString
+	// The incident's columns follow the version's own.
+	row := &versionRow{s: s, lead: []any{&v.ID, &from, &to, &v.Author, &v.Summary, &v.Change}}
+	inc, err := scanIncident(row)
+	if err != nil {
+		return v, err
+	}
+	v.Incident = inc
+	v.From, _ = time.Parse(versionLayout, from)
+	if to.Valid {
+		v.To, _ = time.Parse(versionLayout, to.String)
+	}
+	return v, nil
+}
+
+// versionRow scans a version's own columns, then hands the rest on.
+type versionRow struct {
+	s    scanner
+	lead []any
+}
+
+func (r *versionRow) Scan(dest ...any) error { return r.s.Scan(append(r.lead, dest...)...) }
+
+// History returns every version of incident id, oldest first, deletions
+// included.
+func (db *DB) History(ctx context.Context, id int64) ([]geo.Version, error) {
+	var out []geo.Version
+	err := db.read(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+versionMeta+incidentColumns+` FROM incident_versions i
+			WHERE i.id = ? ORDER BY i.valid_from, i.version_id`, id)
+		if err != nil {
+			return fmt.Errorf("history of incident %d: %w", id, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			v, err := scanVersion(rows)
+			if err != nil {
+				return fmt.Errorf("history of incident %d: %w", id, err)
+			}
+			out = append(out, v)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(out) == 0 {
+			return geo.Errorf(geo.ENotFound, "incident %d not found", id)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// DeletedIncidents lists the deletions of incidents that are still deleted,
+// newest first: what editors may restore.
+func (db *DB) DeletedIncidents(ctx context.Context) ([]geo.Version, error) {
+	var out []geo.Version
+	err := db.read(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+versionMeta+incidentColumns+` FROM incident_versions i
+			WHERE i.change = ? AND NOT EXISTS (SELECT 1 FROM incidents c WHERE c.id = i.id)
+			AND i.valid_from = (SELECT max(valid_from) FROM incident_versions l WHERE l.id = i.id)
+			ORDER BY i.valid_from DESC`, geo.ChangeDelete)
+		if err != nil {
+			return fmt.Errorf("deleted incidents: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			v, err := scanVersion(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, v)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
