@@ -95,3 +95,63 @@ func (db *DB) mustDeleted(t *testing.T) []geo.Version {
 	}
 	return d
 }
+
+// A proposal is invisible until approved; approval publishes it as a
+// version by its author; a rejected one keeps its reason.
+func TestProposalsWaitForReview(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	sami, _ := db.AddUser(ctx, "sami", geo.RoleContributor, "h")
+	inc := incidentAt("Proposed clash", orb.Point{11.2, 33.1}, "2016-03-07")
+	p := geo.Proposal{AuthorID: sami.ID, Author: "sami", Summary: "from a Mosaique FM report", Incident: inc}
+	if err := db.Propose(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	v0, _, _ := db.Version(ctx)
+	if n, _ := db.CountIncidents(ctx); n != 0 {
+		t.Errorf("a proposal is counted as an incident")
+	}
+	if page, _ := db.Incidents(ctx, geo.Filter{}); page.NumberMatched != 0 {
+		t.Errorf("a proposal is listed")
+	}
+	open, _ := db.Proposals(ctx, geo.ProposalOpen, 0)
+	if len(open) != 1 || open[0].Incident.Title != "Proposed clash" {
+		t.Fatalf("open proposals: %+v", open)
+	}
+	got, err := db.ApproveProposal(ctx, p.ID, "amira", nil)
+	if err != nil || got.ID == 0 {
+		t.Fatalf("approve: %+v %v", got, err)
+	}
+	if v, _, _ := db.Version(ctx); v <= v0 {
+		t.Error("an approval did not change the data version")
+	}
+	hist, _ := db.History(ctx, got.ID)
+	if len(hist) != 1 || hist[0].Author != "sami" || hist[0].Summary != "from a Mosaique FM report (proposed by sami, approved by amira)" {
+		t.Errorf("the approved version: %+v", hist)
+	}
+	if _, err := db.ApproveProposal(ctx, p.ID, "amira", nil); geo.ErrorKind(err) != geo.EConflict {
+		t.Errorf("approving twice: got %v, want a conflict", err)
+	}
+	// A change proposed against an old version is stale.
+	_, v1, _ := db.IncidentVersion(ctx, got.ID)
+	change := got
+	change.Title = "A clash, retitled"
+	q := geo.Proposal{IncidentID: got.ID, BaseVersion: v1, AuthorID: sami.ID, Author: "sami", Summary: "title", Incident: change}
+	if err := db.Propose(ctx, &q); err != nil {
+		t.Fatal(err)
+	}
+	got.Title = "Edited meanwhile"
+	if _, err := db.ReplaceIncident(geo.WithEdit(ctx, geo.Edit{Author: "amira"}), &got, v1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ApproveProposal(ctx, q.ID, "amira", nil); geo.ErrorKind(err) != geo.EStale {
+		t.Errorf("approving a stale change: got %v, want stale", err)
+	}
+	if err := db.RejectProposal(ctx, q.ID, "amira", "the incident was retitled meanwhile"); err != nil {
+		t.Fatal(err)
+	}
+	mine, _ := db.Proposals(ctx, "", sami.ID)
+	if len(mine) != 2 || mine[0].Status != geo.ProposalRejected || mine[0].Reason != "the incident was retitled meanwhile" {
+		t.Errorf("sami's proposals: %+v", mine)
+	}
+}

@@ -1,0 +1,171 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/borderwatch/borderwatch/geo"
+)
+
+// Propose stores a contributor's new incident or change for review.
+func (db *DB) Propose(ctx context.Context, p *geo.Proposal) error {
+	if err := p.Incident.Validate(); err != nil {
+		return err
+	}
+	feature, err := geo.FeatureJSON(p.Incident)
+	if err != nil {
+		return err
+	}
+	return db.writePrivate(ctx, func(tx *Tx) error {
+		if p.IncidentID != 0 {
+			v, err := currentVersion(ctx, tx, p.IncidentID)
+			if err != nil {
+				return err
+			}
+			if p.BaseVersion == 0 {
+				p.BaseVersion = v
+			} else if p.BaseVersion != v {
+				return geo.Errorf(geo.EStale, "incident %d has changed since version %d: reload it and propose your change again", p.IncidentID, p.BaseVersion)
+			}
+		}
+		p.Status, p.CreatedAt = geo.ProposalOpen, tx.now.UTC().Truncate(time.Second)
+		res, err := tx.ExecContext(ctx, `INSERT INTO proposals (incident_id, base_version, author_id, author, summary, feature, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, nullInt(p.IncidentID), nullInt(p.BaseVersion), p.AuthorID, p.Author, p.Summary, string(feature), stamp(tx.now))
+		if err != nil {
+			return fmt.Errorf("propose: %w", err)
+		}
+		p.ID, err = res.LastInsertId()
+		return err
+	})
+}
+
+func nullInt(n int64) any {
+	if n == 0 {
+		return nil
+	}
+	return n
+}
+
+const proposalColumns = `id, coalesce(incident_id, 0), coalesce(base_version, 0), author_id, author, summary, feature, status, reason, reviewer, created_at, decided_at`
+
+func scanProposal(s scanner) (geo.Proposal, error) {
+	var p geo.Proposal
+	var feature, created string
+	var decided sql.NullString
+	if err := s.Scan(&p.ID, &p.IncidentID, &p.BaseVersion, &p.AuthorID, &p.Author, &p.Summary, &feature, &p.Status, &p.Reason, &p.Reviewer, &created, &decided); err != nil {
+		return p, err
+	}
+	inc, err := geo.IncidentFromFeature([]byte(feature))
+	if err != nil {
+		return p, fmt.Errorf("proposal %d: %w", p.ID, err)
+	}
+	p.Incident = inc
+	p.CreatedAt, _ = time.Parse(time.RFC3339, created)
+	p.DecidedAt, _ = time.Parse(time.RFC3339, decided.String)
+	return p, nil
+}
+
+// Proposal returns one proposal.
+func (db *DB) Proposal(ctx context.Context, id int64) (geo.Proposal, error) {
+	var p geo.Proposal
+	err := db.read(ctx, func(tx *Tx) error {
+		var err error
+		p, err = scanProposal(tx.QueryRowContext(ctx, `SELECT `+proposalColumns+` FROM proposals WHERE id = ?`, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return geo.Errorf(geo.ENotFound, "proposal %d not found", id)
+		}
+		return err
+	})
+	return p, err
+}
+
+// Proposals lists proposals, newest first: those with the status (""
+// all), by the author (0 anyone's).
+func (db *DB) Proposals(ctx context.Context, status string, authorID int64) ([]geo.Proposal, error) {
+	var out []geo.Proposal
+	err := db.read(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+proposalColumns+` FROM proposals
+			WHERE (? = '' OR status = ?) AND (? = 0 OR author_id = ?) ORDER BY created_at DESC, id DESC`, status, status, authorID, authorID)
+		if err != nil {
+			return fmt.Errorf("proposals: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			p, err := scanProposal(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, p)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// decide loads an open proposal in tx.
+func openProposal(ctx context.Context, tx *Tx, id int64) (geo.Proposal, error) {
+	p, err := scanProposal(tx.QueryRowContext(ctx, `SELECT `+proposalColumns+` FROM proposals WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, geo.Errorf(geo.ENotFound, "proposal %d not found", id)
+	}
+	if err == nil && p.Status != geo.ProposalOpen {
+		err = geo.Errorf(geo.EConflict, "proposal %d was %s already", id, p.Status)
+	}
+	return p, err
+}
+
+// ApproveProposal publishes a proposal (edited, when the reviewer changed
+// it first: nil keeps it as proposed) as a version by its author, and
+// returns the incident. A change to an incident that has changed since the
+// proposal was made is refused as stale.
+func (db *DB) ApproveProposal(ctx context.Context, id int64, reviewer string, edited *geo.Incident) (geo.Incident, error) {
+	var inc geo.Incident
+	if edited != nil {
+		if err := edited.Validate(); err != nil {
+			return inc, err
+		}
+	}
+	err := db.write(ctx, func(tx *Tx) error {
+		p, err := openProposal(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		inc = p.Incident
+		if edited != nil {
+			inc = *edited
+		}
+		inc.ID = p.IncidentID
+		if p.IncidentID != 0 {
+			if err := checkVersion(ctx, tx, p.IncidentID, p.BaseVersion); err != nil {
+				return err
+			}
+		}
+		lines, err := loadContextLines(ctx, tx)
+		if err != nil {
+			return err
+		}
+		summary := p.Summary + " (proposed by " + p.Author + ", approved by " + reviewer + ")"
+		if _, err := putIncident(geo.WithEdit(ctx, geo.Edit{Author: p.Author, Summary: summary}), tx, &inc, lines, ""); err != nil {
+			return fmt.Errorf("approve proposal %d: %w", id, err)
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE proposals SET status = ?, reviewer = ?, decided_at = ?, incident_id = ? WHERE id = ?`,
+			geo.ProposalApproved, reviewer, stamp(tx.now), inc.ID, id)
+		return err
+	})
+	return inc, err
+}
+
+// RejectProposal closes a proposal with the reason its author will see.
+func (db *DB) RejectProposal(ctx context.Context, id int64, reviewer, reason string) error {
+	return db.writePrivate(ctx, func(tx *Tx) error {
+		if _, err := openProposal(ctx, tx, id); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE proposals SET status = ?, reviewer = ?, reason = ?, decided_at = ? WHERE id = ?`,
+			geo.ProposalRejected, reviewer, reason, stamp(tx.now), id)
+		return err
+	})
+}
