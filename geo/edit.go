@@ -168,3 +168,21 @@ func compass(bearing float64) string {
 	i := int(math.Round(math.Mod(bearing+360, 360)/45)) % 8
 	return names[i]
 }
+
+// Editor is what editing, history and review need of storage. Writes take
+// who and why from the context (WithEdit).
+type Editor interface {
+	IncidentVersion(ctx context.Context, id int64) (Incident, int64, error)
+	AddIncident(ctx context.Context, inc *Incident) (int64, error)
+	ReplaceIncident(ctx context.Context, inc *Incident, ifVersion int64) (int64, error)
+	DeleteIncidentAt(ctx context.Context, id, ifVersion int64) error
+	RevertIncident(ctx context.Context, id, versionID int64) (int64, error)
+	History(ctx context.Context, id int64) ([]Version, error)
+	DeletedIncidents(ctx context.Context) ([]Version, error)
+
+	Propose(ctx context.Context, p *Proposal) error
+	Proposal(ctx context.Context, id int64) (Proposal, error)
+	Proposals(ctx context.Context, status string, authorID int64) ([]Proposal, error)
+	ApproveProposal(ctx context.Context, id int64, reviewer string, edited *Incident) (Incident, error)
+	RejectProposal(ctx context.Context, id int64, reviewer, reason string) error
+}

@@ -169,3 +169,5 @@ func (db *DB) RejectProposal(ctx context.Context, id int64, reviewer, reason str
 		return err
 	})
 }
+
+var _ geo.Editor = (*DB)(nil)

@@ -71,6 +71,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if status >= 500 && status != http.StatusServiceUnavailable {
 		s.log.Error("internal error", "uri", c.Request().RequestURI, "err", err)
 	}
+	if status == http.StatusUnauthorized {
+		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="borderwatch"`)
+	}
 	// Validators and caching describe the data, not this error.
 	c.Response().Header().Del("ETag")
 	c.Response().Header().Del("Last-Modified")

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/borderwatch/borderwatch/geo"
 	"github.com/labstack/echo/v4"
@@ -36,9 +38,17 @@ func (s *Server) handleItem(c echo.Context) error {
 	links := append(selfLinks(path+"/items/"+strconv.FormatInt(id, 10), pinQuery(c.QueryParams()), mediaGeoJSON, "This feature"),
 		Link{Href: path + "?f=json", Rel: "collection", Type: mediaJSON, Title: "The collection"})
 	if geo.IsIncidents(name) {
-		inc, err := s.cfg.Store.IncidentAt(ctx, id, pin.AsOf)
+		inc, version, err := s.incidentAt(ctx, id, pin.AsOf)
 		if err != nil {
 			return err
+		}
+		if version != 0 && !wantsHTML(c) {
+			// The item's own strong ETag, for conditional writes (If-Match).
+			etag := itemETag(version)
+			c.Response().Header().Set("ETag", etag)
+			if inm := c.Request().Header.Get("If-None-Match"); inm != "" && etagMatch(inm, etag) {
+				return c.NoContent(http.StatusNotModified)
+			}
 		}
 		if wantsHTML(c) {
 			return s.incidentHTML(c, inc, pin)
@@ -56,4 +66,14 @@ func (s *Server) handleItem(c echo.Context) error {
 		return s.layerFeatureHTML(c, layer, f)
 	}
 	return writeJSON(c, http.StatusOK, mediaGeoJSON, layerFeature(f, links))
+}
+
+// incidentAt reads one incident as of asOf, with its version when current
+// (0 when pinned, or when nothing can edit it).
+func (s *Server) incidentAt(ctx context.Context, id int64, asOf time.Time) (geo.Incident, int64, error) {
+	if asOf.IsZero() && s.cfg.Editor != nil {
+		return s.cfg.Editor.IncidentVersion(ctx, id)
+	}
+	inc, err := s.cfg.Store.IncidentAt(ctx, id, asOf)
+	return inc, 0, err
 }

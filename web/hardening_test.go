@@ -45,8 +45,11 @@ func TestBadRequestsAreAnsweredRight(t *testing.T) {
 		{"bad format", "GET", "/collections?f=xml", 400, "f"},
 		{"an unknown collection before its parameters", "GET", "/collections/nope/items/1?x=1", 404, ""},
 		{"id past int64", "GET", "/collections/incidents/items/" + huge + "0", 404, ""},
-		{"POST to a collection", "POST", "/collections/incidents/items", 405, ""},
-		{"DELETE an item", "DELETE", "/collections/incidents/items/1", 405, ""},
+		{"POST to incidents, anonymous", "POST", "/collections/incidents/items", 401, ""},
+		{"DELETE an incident, anonymous", "DELETE", "/collections/incidents/items/1", 401, ""},
+		{"POST to a layer", "POST", "/collections/border/items", 405, ""},
+		{"DELETE a layer's item", "DELETE", "/collections/crossings/items/1", 405, ""},
+		{"PATCH the incident points", "PATCH", "/collections/incident-points/items/1", 405, ""},
 		{"PUT the landing page", "PUT", "/", 405, ""},
 		{"POST a download", "POST", "/export/incidents.csv", 405, ""},
 		{"a 10 MB query string", "GET", "/collections/incidents/items?q=" + strings.Repeat("a", 10<<20), 431, ""},
@@ -68,7 +71,7 @@ func TestBadRequestsAreAnsweredRight(t *testing.T) {
 				t.Fatalf("got %d, want %d", res.StatusCode, tt.status)
 			}
 			if tt.status == 405 {
-				if allow := res.Header.Get("Allow"); !strings.Contains(allow, "GET") || !strings.Contains(allow, "HEAD") {
+				if allow := res.Header.Get("Allow"); !strings.Contains(allow, "GET") || !strings.Contains(allow, "HEAD") || strings.Contains(allow, "POST") {
 					t.Errorf("got Allow %q, want GET and HEAD", allow)
 				}
 			}
@@ -108,7 +111,16 @@ func (z zeros) Read(p []byte) (int, error) {
 // and nothing kept.
 func TestHugeUploadIsRefusedUnread(t *testing.T) {
 	app := newTestApp(t, "none")
-	for _, path := range []string{"/collections/incidents/items", "/collections/incidents/items/1", "/export/incidents.csv", "/"} {
+	for _, tt := range []struct {
+		path   string
+		status int
+	}{
+		{"/collections/incidents/items", http.StatusRequestEntityTooLarge}, // a write route: refused by its size
+		{"/collections/incidents/items/1", http.StatusMethodNotAllowed},
+		{"/export/incidents.csv", http.StatusMethodNotAllowed},
+		{"/", http.StatusMethodNotAllowed},
+	} {
+		path := tt.path
 		var sent int64
 		req, _ := http.NewRequest(http.MethodPost, app.URL+path, io.LimitReader(zeros{&sent}, 2<<30))
 		req.ContentLength = 2 << 30
@@ -122,8 +134,8 @@ func TestHugeUploadIsRefusedUnread(t *testing.T) {
 		var p struct{ Status int }
 		json.NewDecoder(res.Body).Decode(&p)
 		res.Body.Close()
-		if res.StatusCode != http.StatusMethodNotAllowed || p.Status != http.StatusMethodNotAllowed {
-			t.Errorf("POST 2 GB to %s: got %d (problem status %d), want a 405 problem", path, res.StatusCode, p.Status)
+		if res.StatusCode != tt.status || p.Status != tt.status {
+			t.Errorf("POST 2 GB to %s: got %d (problem status %d), want a %d problem", path, res.StatusCode, p.Status, tt.status)
 		}
 		if sent > 64<<20 {
 			t.Errorf("POST 2 GB to %s: the client sent %d MB before the answer, want it refused unread", path, sent>>20)

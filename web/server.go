@@ -33,7 +33,10 @@ type Config struct {
 	Store geo.Store
 	// Accounts signs people in; nil means the Store's, if it keeps them.
 	Accounts geo.Accounts
-	Logger   *slog.Logger
+	// Editor writes incidents, their history and proposals; nil means the
+	// Store's, if it can.
+	Editor geo.Editor
+	Logger *slog.Logger
 	// Tiles is a tile URL template ({z}/{x}/{y}, optional {s}); "" or "none"
 	// means the offline base layer only.
 	Tiles           string
@@ -75,6 +78,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if a, ok := cfg.Store.(geo.Accounts); ok && cfg.Accounts == nil {
 		cfg.Accounts = a
+	}
+	if ed, ok := cfg.Store.(geo.Editor); ok && cfg.Editor == nil {
+		cfg.Editor = ed
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -212,6 +218,9 @@ func (s *Server) routes() *echo.Echo {
 	read("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	if s.cfg.Accounts != nil {
 		s.accountRoutes(e, timeout)
+		if s.cfg.Editor != nil {
+			s.editRoutes(e, timeout)
+		}
 	}
 
 	assets := http.FileServerFS(static.FS)
@@ -230,13 +239,17 @@ func (s *Server) routes() *echo.Echo {
 // who is asking, checks the CSRF token of every write, and takes a small
 // body at most.
 func (s *Server) accountRoutes(e *echo.Echo, timeout echo.MiddlewareFunc) {
-	base := []echo.MiddlewareFunc{timeout, middleware.BodyLimit("64K"), auth.Identify(s.cfg.Accounts),
-		auth.CSRF(strings.HasPrefix(s.cfg.BaseURL, "https://"), s.origin)}
+	base := []echo.MiddlewareFunc{timeout, middleware.BodyLimit("64K"), auth.Identify(s.cfg.Accounts)}
+	csrf := auth.CSRF(strings.HasPrefix(s.cfg.BaseURL, "https://"), s.origin)
+	// Who first (a redirect to sign in, 401, 403), then the CSRF token (403).
+	with := func(m ...echo.MiddlewareFunc) []echo.MiddlewareFunc {
+		return append(append(base[:len(base):len(base)], m...), csrf)
+	}
 	page := func(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
-		e.Match([]string{http.MethodGet, http.MethodHead}, path, h, append(base[:len(base):len(base)], m...)...)
+		e.Match([]string{http.MethodGet, http.MethodHead}, path, h, with(m...)...)
 	}
 	post := func(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
-		e.POST(path, h, append(base[:len(base):len(base)], m...)...)
+		e.POST(path, h, with(m...)...)
 	}
 	anyone, admin := s.signedIn(geo.RoleContributor), s.signedIn(geo.RoleAdmin)
 	page("/login", s.handleLoginPage)
