@@ -176,7 +176,7 @@ func collectionViews(cols []collectionJSON) []views.Collection {
 }
 
 func (s *Server) conformanceHTML(c echo.Context) error {
-	return s.render(c, http.StatusOK, views.ConformancePage(conformance))
+	return s.render(c, http.StatusOK, views.ConformancePage(s.conformsTo()))
 }
 
 func (s *Server) apiHTML(c echo.Context) error {

@@ -19,6 +19,22 @@ var conformance = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
 }
 
+// editing are the classes of OGC API – Features Part 4 the incidents
+// collection conforms to when the server can edit.
+var editing = []string{
+	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
+	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/features",
+}
+
+// conformsTo lists the classes this server conforms to.
+func (s *Server) conformsTo() []string {
+	if s.cfg.Editor == nil || s.cfg.Accounts == nil {
+		return conformance
+	}
+	return append(conformance[:len(conformance):len(conformance)], editing...)
+}
+
 // handleLanding is the map for people and the API's landing page for clients.
 func (s *Server) handleLanding(c echo.Context) error {
 	if wantsHTML(c) {
@@ -49,5 +65,5 @@ func (s *Server) handleConformance(c echo.Context) error {
 	if wantsHTML(c) {
 		return s.conformanceHTML(c)
 	}
-	return writeJSON(c, http.StatusOK, mediaJSON, conformanceJSON{ConformsTo: conformance})
+	return writeJSON(c, http.StatusOK, mediaJSON, conformanceJSON{ConformsTo: s.conformsTo()})
 }

@@ -33,6 +33,11 @@ func TestLandingConformanceAndCollections(t *testing.T) {
 			t.Errorf("conformance lacks %s: %v", c, conf.ConformsTo)
 		}
 	}
+	for _, c := range []string{"create-replace-delete", "update"} {
+		if !slices.Contains(conf.ConformsTo, "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/"+c) {
+			t.Errorf("conformance lacks Part 4's %s: %v", c, conf.ConformsTo)
+		}
+	}
 
 	var cols struct {
 		Collections []struct {

@@ -56,7 +56,7 @@ func (s *Server) openAPI(c echo.Context) (obj, error) {
 		}
 		return out
 	}
-	return obj{
+	doc := obj{
 		"openapi": "3.0.3",
 		"info": obj{"title": "Borderwatch", "version": "1.0",
 			"description": "Border and security incidents and their context layers as OGC API – Features (Part 1: Core).",
@@ -73,6 +73,8 @@ func (s *Server) openAPI(c echo.Context) (obj, error) {
 				append(ref("collectionId"), itemParams...), ok("A page of features", mediaGeoJSON, mediaHTML)),
 			"/collections/{collectionId}/items/{featureId}": get("getFeature", "One feature",
 				append(ref("collectionId", "featureId", "as_of"), fOnly...), ok("A feature", mediaGeoJSON, mediaHTML)),
+			"/proposals": get("getProposals", "Open proposals (editors), or one's own (contributors)", nil,
+				obj{"200": obj{"description": "Proposals", "content": obj{mediaJSON: obj{}}}, "401": problem}),
 			"/export/{file}": get("export", "Download a collection under the items filters, streamed",
 				append(ref("file"), itemParams...), ok("The download", mediaGeoJSON, mediaCSV)),
 		},
@@ -84,8 +86,49 @@ func (s *Server) openAPI(c echo.Context) (obj, error) {
 				"errors": obj{"type": "array", "items": obj{"type": "object", "properties": obj{
 					"field": obj{"type": "string"}, "reason": obj{"type": "string"}}}},
 			}}},
+			"securitySchemes": obj{
+				"bearer": obj{"type": "http", "scheme": "bearer", "description": "An API token from /account or `borderwatch token create`"},
+				"session": obj{"type": "apiKey", "in": "cookie", "name": "bw_session", "description": "A signed-in browser; writes also need the X-CSRF-Token header"},
+			},
 		},
-	}, nil
+	}
+	if s.cfg.Editor != nil && s.cfg.Accounts != nil {
+		addEditing(doc["paths"].(obj), problem)
+	}
+	return doc, nil
+}
+
+// addEditing declares OGC API – Features Part 4 on the items, with the
+// security it needs.
+func addEditing(paths obj, problem obj) {
+	security := []any{obj{"bearer": []any{}}, obj{"session": []any{}}}
+	body := func(media string) obj {
+		return obj{"required": true, "content": obj{media: obj{"schema": obj{"type": "object"}}}}
+	}
+	header := func(name, desc string, required bool) obj {
+		return obj{"name": name, "in": "header", "required": required, "description": desc, "schema": obj{"type": "string"}}
+	}
+	summary := header("Edit-Summary", "Why: kept with the version", false)
+	ifMatch := header("If-Match", "The item's ETag from GET: a write against an older version gets 412", true)
+	refused := func(r obj) obj {
+		for _, code := range []string{"400", "401", "403", "404", "409", "412", "415", "428"} {
+			r[code] = problem
+		}
+		return r
+	}
+	proposal := obj{"description": "A contributor's write: a proposal, waiting for review (Location: /proposals/{id})"}
+	items := paths["/collections/{collectionId}/items"].(obj)
+	items["post"] = obj{"operationId": "createFeature", "summary": "Create an incident", "security": security,
+		"parameters": []any{obj{"$ref": "#/components/parameters/collectionId"}, summary}, "requestBody": body(mediaGeoJSON),
+		"responses": refused(obj{"201": obj{"description": "Created (Location, ETag)"}, "202": proposal})}
+	item := paths["/collections/{collectionId}/items/{featureId}"].(obj)
+	idParams := []any{obj{"$ref": "#/components/parameters/collectionId"}, obj{"$ref": "#/components/parameters/featureId"}, ifMatch, summary}
+	item["put"] = obj{"operationId": "replaceFeature", "summary": "Replace an incident", "security": security, "parameters": idParams,
+		"requestBody": body(mediaGeoJSON), "responses": refused(obj{"200": obj{"description": "Replaced (ETag)"}, "202": proposal})}
+	item["patch"] = obj{"operationId": "updateFeature", "summary": "Update an incident with a JSON merge patch", "security": security,
+		"parameters": idParams, "requestBody": body(mediaMergePatch), "responses": refused(obj{"200": obj{"description": "Updated (ETag)"}, "202": proposal})}
+	item["delete"] = obj{"operationId": "deleteFeature", "summary": "Delete an incident (editors; history keeps it)", "security": security,
+		"parameters": idParams, "responses": refused(obj{"204": obj{"description": "Deleted"}})}
 }
 
 func (s *Server) handleOpenAPI(c echo.Context) error {

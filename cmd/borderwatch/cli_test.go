@@ -322,6 +322,17 @@ func TestACLEDFileRoundTrips(t *testing.T) {
 	if n := countIncidents(t, db); n != 10 {
 		t.Errorf("after importing the file twice: %d incidents, want 10", n)
 	}
+	// The history names the import and its summary.
+	if code, _, stderr := runCLI(t, "import", "--db", db, "--author", "acled-sync", "--message", "ACLED weekly update", fixture); code != 0 {
+		t.Fatal(stderr)
+	}
+	hst, _ := store.Open(context.Background(), db)
+	hist, err := hst.History(context.Background(), 1)
+	hst.Close()
+	if err != nil || len(hist) != 3 || hist[0].Author != "import" || hist[0].Summary != "imported from acled-tunisia-libya.csv" ||
+		hist[2].Author != "acled-sync" || hist[2].Summary != "ACLED weekly update" {
+		t.Errorf("the history of an imported incident: %+v %v", hist, err)
+	}
 	// The event id is shown on the incident's page and in its GeoJSON.
 	st, srv, err := open(context.Background(), db, testWebConfig())
 	if err != nil {

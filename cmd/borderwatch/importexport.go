@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/borderwatch/borderwatch/data"
@@ -25,6 +26,8 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fs.PrintDefaults()
 	}
 	db := dbFlag(fs)
+	author := fs.String("author", "import", "the name the history records for these changes (a system user, not an account)")
+	message := fs.String("message", "", "the edit summary the history keeps with each change (default: \"imported from FILE\")")
 	skip := fs.Bool("skip-invalid", false, "import the valid features or rows and list the invalid ones on standard error, instead of importing nothing")
 	file, err := oneArg(fs, args)
 	if err != nil {
@@ -65,7 +68,11 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if _, err := data.SeedLayers(ctx, st); err != nil {
 		return err
 	}
-	created, updated, err := st.ImportIncidents(ctx, incs)
+	summary := *message
+	if summary == "" {
+		summary = "imported from " + filepath.Base(file)
+	}
+	created, updated, err := st.ImportIncidents(geo.WithEdit(ctx, geo.Edit{Author: *author, Summary: summary}), incs)
 	if err != nil {
 		return fmt.Errorf("nothing was imported: %s", describe(err))
 	}
