@@ -87,7 +87,7 @@ func (s *Server) openAPI(c echo.Context) (obj, error) {
 					"field": obj{"type": "string"}, "reason": obj{"type": "string"}}}},
 			}}},
 			"securitySchemes": obj{
-				"bearer": obj{"type": "http", "scheme": "bearer", "description": "An API token from /account or `borderwatch token create`"},
+				"bearer":  obj{"type": "http", "scheme": "bearer", "description": "An API token from /account or `borderwatch token create`"},
 				"session": obj{"type": "apiKey", "in": "cookie", "name": "bw_session", "description": "A signed-in browser; writes also need the X-CSRF-Token header"},
 			},
 		},
