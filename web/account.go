@@ -40,13 +40,13 @@ func (s *Server) origin(c echo.Context) string {
 }
 
 // signedIn lets through people with at least role min; an anonymous person
-// asking for a page is sent to sign in first.
+// asking for a page is sent to sign in first, an API client gets 401.
 func (s *Server) signedIn(min geo.Role) echo.MiddlewareFunc {
 	require := auth.Require(min)
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		checked := require(next)
 		return func(c echo.Context) error {
-			if _, ok := auth.UserOf(c.Request().Context()); !ok && c.Request().Method == http.MethodGet {
+			if _, ok := auth.UserOf(c.Request().Context()); !ok && c.Request().Method == http.MethodGet && wantsHTML(c) {
 				return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 			}
 			return checked(c)

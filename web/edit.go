@@ -12,6 +12,7 @@ import (
 
 	"github.com/borderwatch/borderwatch/geo"
 	"github.com/borderwatch/borderwatch/web/auth"
+	"github.com/borderwatch/borderwatch/web/views"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 )
@@ -46,10 +47,21 @@ func (s *Server) editRoutes(e *echo.Echo, timeout echo.MiddlewareFunc) {
 	e.PUT("/collections/:collection/items/:id", s.handleReplace, items(contributor)...)
 	e.PATCH("/collections/:collection/items/:id", s.handlePatch, items(contributor)...)
 	e.DELETE("/collections/:collection/items/:id", s.handleDelete, items(editor)...)
-	e.Match([]string{http.MethodGet, http.MethodHead}, "/collections/incidents/items/:id/history", s.handleHistory, with(editor)...)
+	get := func(path string, h echo.HandlerFunc, role echo.MiddlewareFunc) {
+		e.Match([]string{http.MethodGet, http.MethodHead}, path, h, with(role)...)
+	}
+	// Pages send an anonymous person to sign in; the API answers 401.
+	contributorPage, editorPage := s.signedIn(geo.RoleContributor), s.signedIn(geo.RoleEditor)
+	get("/collections/incidents/items/:id/history", s.handleHistory, editorPage)
 	e.POST("/collections/incidents/items/:id/revert", s.handleRevert, with(editor)...)
-	e.Match([]string{http.MethodGet, http.MethodHead}, "/proposals", s.handleProposals, with(contributor)...)
-	e.Match([]string{http.MethodGet, http.MethodHead}, "/proposals/:id", s.handleProposal, with(contributor)...)
+	get("/proposals", s.handleProposals, contributorPage)
+	get("/proposals/:id", s.handleProposal, contributor)
+	get("/incidents/new", s.handleNewForm, contributorPage)
+	e.POST("/incidents/new", s.handleNewSave, with(contributor)...)
+	get("/collections/incidents/items/:id/edit", s.handleEditForm, contributorPage)
+	e.POST("/collections/incidents/items/:id/edit", s.handleEditSave, with(contributor)...)
+	get("/review", s.handleReview, editorPage)
+	get("/deleted", s.handleDeleted, editorPage)
 	e.POST("/proposals/:id/approve", s.handleApprove, with(editor)...)
 	e.POST("/proposals/:id/reject", s.handleReject, with(editor)...)
 }
@@ -380,9 +392,16 @@ func (s *Server) handleProposals(c echo.Context) error {
 	if !u.Role.AtLeast(geo.RoleEditor) || c.QueryParam("mine") != "" {
 		status, author = "", u.ID
 	}
+	if wantsHTML(c) {
+		status, author = "", u.ID // a person's page: their own
+	}
 	ps, err := s.editor().Proposals(c.Request().Context(), status, author)
 	if err != nil {
 		return err
+	}
+	if wantsHTML(c) {
+		c.Response().Header().Set("Cache-Control", "no-store")
+		return s.render(c, http.StatusOK, views.MyProposalsPage(s.proposalViews(c, ps)))
 	}
 	out := struct {
 		Proposals []proposalJSON `json:"proposals"`
@@ -403,6 +422,9 @@ func (s *Server) handleApprove(c echo.Context) error {
 	inc, err := s.editor().ApproveProposal(c.Request().Context(), p.ID, u.Name, nil)
 	if err != nil {
 		return err
+	}
+	if fromForm(c) {
+		return c.Redirect(http.StatusSeeOther, "/review")
 	}
 	_, v, err := s.editor().IncidentVersion(c.Request().Context(), inc.ID)
 	if err != nil {
@@ -433,6 +455,9 @@ func (s *Server) handleReject(c echo.Context) error {
 	if err := s.editor().RejectProposal(c.Request().Context(), p.ID, u.Name, strings.TrimSpace(body.Reason)); err != nil {
 		return err
 	}
+	if fromForm(c) {
+		return c.Redirect(http.StatusSeeOther, "/review")
+	}
 	p, err = s.editor().Proposal(c.Request().Context(), p.ID)
 	if err != nil {
 		return err
@@ -459,6 +484,9 @@ func (s *Server) handleHistory(c echo.Context) error {
 	vs, err := s.editor().History(c.Request().Context(), id)
 	if err != nil {
 		return err
+	}
+	if wantsHTML(c) {
+		return s.historyPage(c, id, vs)
 	}
 	out := struct {
 		Versions []versionJSON `json:"versions"`
@@ -498,5 +526,15 @@ func (s *Server) handleRevert(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if fromForm(c) {
+		return c.Redirect(http.StatusSeeOther, "/collections/incidents/items/"+strconv.FormatInt(id, 10)+"/history")
+	}
 	return s.writeItem(c, http.StatusOK, id, v)
+}
+
+// fromForm says whether a write came from one of the pages' forms, to be
+// answered with a redirect rather than JSON.
+func fromForm(c echo.Context) bool {
+	ct := c.Request().Header.Get(echo.HeaderContentType)
+	return wantsHTML(c) && (strings.HasPrefix(ct, echo.MIMEApplicationForm) || strings.HasPrefix(ct, echo.MIMEMultipartForm))
 }
