@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -71,6 +73,7 @@ func TestBrowserEditingRoundTrip(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`[name=source_url]`), "https://www.mosaiquefm.net/fr/"),
 		chromedp.SendKeys(chromedp.CSS(`#f-why`), "reported by Mosaique FM"),
 	)
+	shot(t, sami, "form")
 	lon := value(t, sami, chromedp.Value(chromedp.CSS(`#f-lon`)))
 	if lon == "" {
 		t.Fatal("clicking the map did not place the incident")
@@ -155,6 +158,7 @@ func TestBrowserEditingRoundTrip(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`[data-testid=save]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=conflict]`)),
 	)
+	shot(t, bilel, "conflict")
 	page := value(t, bilel, chromedp.Text(chromedp.CSS(`[data-testid=conflict]`)))
 	if !strings.Contains(page, "amira saved a newer version") || !strings.Contains(page, "fatalities") || !strings.Contains(page, "Medenine") {
 		t.Errorf("the 409 page does not show both changes: %q", page)
@@ -187,4 +191,17 @@ func mustInt(t *testing.T, s string) int64 {
 		n = n*10 + int64(r-'0')
 	}
 	return n
+}
+
+// shot saves a full-page screenshot to $BORDERWATCH_SCREENSHOTS/NAME.png,
+// when that is set, for a person to look at.
+func shot(t *testing.T, b *browser, name string) {
+	dir := os.Getenv("BORDERWATCH_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	png := value(t, b, chromedp.FullScreenshot(100))
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
