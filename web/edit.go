@@ -61,6 +61,7 @@ func (s *Server) editRoutes(e *echo.Echo, timeout echo.MiddlewareFunc) {
 	get("/collections/incidents/items/:id/edit", s.handleEditForm, contributorPage)
 	e.POST("/collections/incidents/items/:id/edit", s.handleEditSave, with(contributor)...)
 	get("/review", s.handleReview, editorPage)
+	get("/proposals/:id/edit", s.handleProposalForm, editorPage)
 	get("/deleted", s.handleDeleted, editorPage)
 	e.POST("/proposals/:id/approve", s.handleApprove, with(editor)...)
 	e.POST("/proposals/:id/reject", s.handleReject, with(editor)...)
@@ -419,7 +420,17 @@ func (s *Server) handleApprove(c echo.Context) error {
 		return err
 	}
 	u, c := editCtx(c)
-	inc, err := s.editor().ApproveProposal(c.Request().Context(), p.ID, u.Name, nil)
+	// From the review form: the editor's edits are what is approved.
+	var edited *geo.Incident
+	if fromForm(c) && c.FormValue("title") != "" {
+		inc, f := incidentFromForm(c)
+		if f.Errors != nil {
+			f.Action, f.Heading = "/proposals/"+strconv.FormatInt(p.ID, 10)+"/approve", "Review and approve: "+p.Incident.Title
+			return s.formPage(c, http.StatusBadRequest, f)
+		}
+		edited = &inc
+	}
+	inc, err := s.editor().ApproveProposal(c.Request().Context(), p.ID, u.Name, edited)
 	if err != nil {
 		return err
 	}

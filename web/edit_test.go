@@ -358,3 +358,52 @@ func TestAuthorisationMatrix(t *testing.T) {
 	}
 	t.Logf("%d routes × %d askers: %d requests checked, %d refused with nothing written", len(routes), len(askers), checked, refused)
 }
+
+// An editor may change a proposal before approving it; the change is what
+// is published, still credited to its proposer.
+func TestApproveWithEdits(t *testing.T) {
+	app := newTestApp(t, "none")
+	addUser(t, app, "amira", geo.RoleEditor)
+	sami := addUser(t, app, "sami", geo.RoleContributor)
+	inc, _ := app.Store.Incident(context.Background(), 1)
+	inc.ID, inc.Title = 0, "A proposed clash"
+	p := geo.Proposal{AuthorID: sami.ID, Author: "sami", Summary: "from a report", Incident: inc}
+	if err := app.Store.Propose(context.Background(), &p); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowserClient(t, app)
+	b.signIn(t, "amira", testPassword)
+	status, page, token := b.page(t, "/proposals/"+itoa(p.ID)+"/edit")
+	if status != 200 || !strings.Contains(page, `value="A proposed clash"`) {
+		t.Fatalf("the review form: %d", status)
+	}
+	form := url.Values{"_csrf": {token}, "title": {"A clash, as the editor words it"}, "event_date": {"2016-03-02"}, "time_precision": {"1"},
+		"disorder_type": {"Political violence"}, "event_type": {"Battles"}, "sub_event_type": {"Armed clash"}, "actor1": {"Military Forces of Tunisia"},
+		"country": {"TN"}, "lon": {"11.2"}, "lat": {"33.1"}, "geo_precision": {"2"}, "why": {"from a report"},
+		"source_publisher": {"tunisia-tn.com"}, "source_url": {"http://tunisia-tn.com/"}}
+	res, body := b.post(t, "/proposals/"+itoa(p.ID)+"/approve", form)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve with edits: %d %.300s", res.StatusCode, body)
+	}
+	got, _ := app.Store.Proposal(context.Background(), p.ID)
+	if got.Status != geo.ProposalApproved {
+		t.Fatalf("the proposal is %s", got.Status)
+	}
+	page2 := getCollection(t, app.URL+"/collections/incidents/items?q=as+the+editor+words+it")
+	if page2.NumberMatched != 1 {
+		t.Errorf("the edited proposal is not public")
+	}
+	hist, _ := app.Store.History(context.Background(), mustID(t, page2.Features[0].ID.String()))
+	if len(hist) != 1 || hist[0].Author != "sami" || !strings.Contains(hist[0].Summary, "approved by amira") {
+		t.Errorf("the approved version: %+v", hist)
+	}
+}
+
+func mustID(t *testing.T, s string) int64 {
+	t.Helper()
+	var n int64
+	for _, r := range s {
+		n = n*10 + int64(r-'0')
+	}
+	return n
+}

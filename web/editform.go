@@ -365,3 +365,18 @@ func (s *Server) handleDeleted(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return s.render(c, http.StatusOK, views.DeletedPage(auth.CSRFToken(c), vs))
 }
+
+// handleProposalForm lets an editor change a proposal before approving it.
+func (s *Server) handleProposalForm(c echo.Context) error {
+	p, err := s.proposalFor(c)
+	if err != nil {
+		return err
+	}
+	if p.Status != geo.ProposalOpen {
+		return geo.Errorf(geo.EConflict, "proposal %d was %s already", p.ID, p.Status)
+	}
+	f := formOf(p.Incident)
+	f.Values["why"] = p.Summary
+	f.Action, f.Heading = "/proposals/"+strconv.FormatInt(p.ID, 10)+"/approve", "Review and approve: "+p.Incident.Title
+	return s.formPage(c, http.StatusOK, f)
+}

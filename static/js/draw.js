@@ -27,6 +27,7 @@ export class Drawing {
     this.incidents = L.featureGroup([this.markers, this.clusters]);
     this.byId = new Map();
     this.pin = () => ''; // the time a pinned view shows
+    this.editable = false; // popups link to the edit form (not in embeds)
   }
 
   // show draws a FeatureCollection of clusters and incidents, keeping the
@@ -63,7 +64,7 @@ export class Drawing {
       icon: L.divIcon({ className: `incident-marker ${typeClass(this.eventTypes, p.event_type)} precision-${p.geo_precision}`, iconSize: [16, 16] }),
       title: p.title, alt: p.title, keyboard: true, riseOnHover: true,
     });
-    marker.bindPopup(() => incidentPopup(f, this.pin()), this.popupOptions);
+    marker.bindPopup(() => incidentPopup(f, this.pin(), this.editable), this.popupOptions);
     marker.on('add', () => { marker.getElement().dataset.id = id; });
     marker.incidentId = id;
     const extras = [];
@@ -95,7 +96,7 @@ export class Drawing {
     const entry = this.byId.get(String(f.id));
     if (entry && this.map.hasLayer(this.incidents)) { entry.marker.openPopup(); return; }
     const [lon, lat] = markerPoint(f);
-    L.popup(this.popupOptions).setLatLng([lat, lon]).setContent(incidentPopup(f, this.pin())).openOn(this.map);
+    L.popup(this.popupOptions).setLatLng([lat, lon]).setContent(incidentPopup(f, this.pin(), this.editable)).openOn(this.map);
   }
 
   highlight(id, on) {

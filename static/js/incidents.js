@@ -20,8 +20,9 @@ export const recordURL = (id, asOf) =>
   `/collections/incidents/items/${encodeURIComponent(id)}${asOf ? `?as_of=${encodeURIComponent(asOf)}` : ''}`;
 
 // incidentPopup builds the popup of one incident feature; asOf is the time
-// a pinned view shows (its links keep it), or empty.
-export function incidentPopup(f, asOf) {
+// a pinned view shows (its links keep it), or empty; editable adds the link
+// to edit it (the server decides who may).
+export function incidentPopup(f, asOf, editable = false) {
   const p = f.properties;
   const l = f.labels;
   const rows = [
@@ -48,5 +49,7 @@ export function incidentPopup(f, asOf) {
       el('li', {}, el('a', { href: s.url, target: '_blank', rel: 'noopener noreferrer' }, s.title ? `${s.publisher}: ${s.title}` : s.publisher),
         s.published && ` (${s.published})`))),
     asOf && el('p', { class: 'as-of', 'data-testid': 'popup-as-of' }, `As of ${new Date(asOf).toUTCString()}: later changes are not shown.`),
-    el('p', {}, el('a', { href: recordURL(f.id, asOf), class: 'more', 'data-testid': 'full-record' }, 'Full record and nearby incidents')));
+    el('p', {}, el('a', { href: recordURL(f.id, asOf), class: 'more', 'data-testid': 'full-record' }, 'Full record and nearby incidents'),
+      editable && !asOf && ' · ',
+      editable && !asOf && el('a', { href: `/collections/incidents/items/${encodeURIComponent(f.id)}/edit`, 'data-testid': 'popup-edit' }, 'Edit')));
 }

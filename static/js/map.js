@@ -63,6 +63,7 @@ async function main() {
   });
   drawing.map = map;
   drawing.pin = () => state.filters.get('as_of') || '';
+  drawing.editable = !cfg.embed;
   const small = window.matchMedia('(max-width: 600px)').matches;
   const legend = new Legend(cfg.eventTypes, cfg.embed && small).addTo(map);
   const download = cfg.embed ? null : new Download(cfg).addTo(map);
