@@ -251,3 +251,27 @@ func TestTokensAndDisabledAccounts(t *testing.T) {
 		t.Errorf("a short password: got %d", res.StatusCode)
 	}
 }
+
+// Behind an HTTPS proxy (--base-url https://…), the cookies are Secure, and a
+// write must come from that origin.
+func TestCookiesAreSecureBehindHTTPS(t *testing.T) {
+	cfg := testWebConfig()
+	cfg.BaseURL = "https://maps.example.org"
+	app := newTestAppWith(t, cfg)
+	addUser(t, app, "amira", geo.RoleEditor)
+	b := newBrowserClient(t, app)
+	_, _, token := b.page(t, "/login")
+	// The browser's Origin is the public one, not the proxy's upstream.
+	res, _ := b.post(t, "/login", url.Values{"_csrf": {token}, "name": {"amira"}, "password": {testPassword}}, "Origin", "https://maps.example.org")
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in: %d", res.StatusCode)
+	}
+	for _, c := range res.Cookies() {
+		if !c.Secure {
+			t.Errorf("cookie %s is not Secure behind HTTPS", c.Name)
+		}
+	}
+	if res, _ := b.post(t, "/login", url.Values{"_csrf": {token}, "name": {"amira"}, "password": {testPassword}}, "Origin", "http://maps.example.org"); res.StatusCode != http.StatusForbidden {
+		t.Errorf("a write from the http origin: got %d, want 403", res.StatusCode)
+	}
+}
