@@ -187,20 +187,25 @@ func (db *DB) History(ctx context.Context, id int64) ([]geo.Version, error) {
 // DeletedIncidents lists the deletions of incidents that are still deleted,
 // newest first: what editors may restore.
 func (db *DB) DeletedIncidents(ctx context.Context) ([]geo.Version, error) {
-	var out []geo.Version
+	return readAll(ctx, db, "deleted incidents", scanVersion, `SELECT `+versionMeta+incidentColumns+` FROM incident_versions i
+		WHERE i.change = ? AND NOT EXISTS (SELECT 1 FROM incidents c WHERE c.id = i.id)
+		AND i.valid_from = (SELECT max(valid_from) FROM incident_versions l WHERE l.id = i.id)
+		ORDER BY i.valid_from DESC`, geo.ChangeDelete)
+}
+
+// readAll runs one query in a read transaction and scans every row.
+func readAll[T any](ctx context.Context, db *DB, what string, scan func(scanner) (T, error), q string, args ...any) ([]T, error) {
+	var out []T
 	err := db.read(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+versionMeta+incidentColumns+` FROM incident_versions i
-			WHERE i.change = ? AND NOT EXISTS (SELECT 1 FROM incidents c WHERE c.id = i.id)
-			AND i.valid_from = (SELECT max(valid_from) FROM incident_versions l WHERE l.id = i.id)
-			ORDER BY i.valid_from DESC`, geo.ChangeDelete)
+		rows, err := tx.QueryContext(ctx, q, args...)
 		if err != nil {
-			return fmt.Errorf("deleted incidents: %w", err)
+			return fmt.Errorf("%s: %w", what, err)
 		}
 		defer rows.Close()
 		for rows.Next() {
-			v, err := scanVersion(rows)
+			v, err := scan(rows)
 			if err != nil {
-				return err
+				return fmt.Errorf("%s: %w", what, err)
 			}
 			out = append(out, v)
 		}

@@ -85,27 +85,11 @@ func (db *DB) Proposal(ctx context.Context, id int64) (geo.Proposal, error) {
 // Proposals lists proposals, newest first: those with the status (""
 // all), by the author (0 anyone's).
 func (db *DB) Proposals(ctx context.Context, status string, authorID int64) ([]geo.Proposal, error) {
-	var out []geo.Proposal
-	err := db.read(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+proposalColumns+` FROM proposals
-			WHERE (? = '' OR status = ?) AND (? = 0 OR author_id = ?) ORDER BY created_at DESC, id DESC`, status, status, authorID, authorID)
-		if err != nil {
-			return fmt.Errorf("proposals: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			p, err := scanProposal(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, p)
-		}
-		return rows.Err()
-	})
-	return out, err
+	return readAll(ctx, db, "proposals", scanProposal, `SELECT `+proposalColumns+` FROM proposals
+		WHERE (? = '' OR status = ?) AND (? = 0 OR author_id = ?) ORDER BY created_at DESC, id DESC`, status, status, authorID, authorID)
 }
 
-// decide loads an open proposal in tx.
+// openProposal loads an open proposal in tx.
 func openProposal(ctx context.Context, tx *Tx, id int64) (geo.Proposal, error) {
 	p, err := scanProposal(tx.QueryRowContext(ctx, `SELECT `+proposalColumns+` FROM proposals WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {

@@ -59,23 +59,7 @@ func (db *DB) AddUser(ctx context.Context, name string, role geo.Role, passwordH
 
 // Users lists every account by name.
 func (db *DB) Users(ctx context.Context) ([]geo.User, error) {
-	var out []geo.User
-	err := db.read(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY name`)
-		if err != nil {
-			return fmt.Errorf("users: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			u, err := scanUser(rows)
-			if err != nil {
-				return fmt.Errorf("users: %w", err)
-			}
-			out = append(out, u)
-		}
-		return rows.Err()
-	})
-	return out, err
+	return readAll(ctx, db, "users", func(s scanner) (geo.User, error) { return scanUser(s) }, `SELECT `+userColumns+` FROM users ORDER BY name`)
 }
 
 // UserByName returns the account called name (any case) and its password hash.

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -9,37 +8,19 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/borderwatch/borderwatch/geo"
 	"github.com/borderwatch/borderwatch/web"
+	"github.com/borderwatch/borderwatch/web/webtest"
 	"github.com/paulmach/orb"
 )
-
-// syncBuffer is a log sink for a server's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // A client that goes away is not a fault: no "internal error", no 500.
 func TestClientGoneIsNotAFault(t *testing.T) {
 	app := newTestApp(t, "none")
-	var logs syncBuffer
+	var logs webtest.SyncBuffer
 	cfg := testWebConfig()
 	cfg.Store, cfg.Logger = app.Store, slog.New(slog.NewJSONHandler(&logs, nil))
 	srv, err := web.New(cfg)
@@ -84,7 +65,7 @@ func TestDownloadsRunWhileTheyMakeProgress(t *testing.T) {
 	if testing.Short() {
 		t.Skip("imports 30 000 incidents")
 	}
-	var logs syncBuffer
+	var logs webtest.SyncBuffer
 	cfg := testWebConfig()
 	cfg.RequestTimeout = 300 * time.Millisecond
 	cfg.Logger = slog.New(slog.NewJSONHandler(&logs, nil))

@@ -184,16 +184,21 @@ func (s *Server) handleCreate(c echo.Context) error {
 	return s.writeItem(c, http.StatusCreated, inc.ID, v)
 }
 
+// conditionalWrite reads what every write to one item needs: its id, the
+// version it was made against (If-Match), and its body of the media types.
+func conditionalWrite(c echo.Context, media ...string) (id, version int64, body []byte, err error) {
+	if id, err = itemID(c); err != nil {
+		return
+	}
+	if version, err = ifMatch(c); err != nil {
+		return
+	}
+	body, err = readFeature(c, media...)
+	return
+}
+
 func (s *Server) handleReplace(c echo.Context) error {
-	id, err := itemID(c)
-	if err != nil {
-		return err
-	}
-	version, err := ifMatch(c)
-	if err != nil {
-		return err
-	}
-	body, err := readFeature(c, mediaGeoJSON, mediaJSON)
+	id, version, body, err := conditionalWrite(c, mediaGeoJSON, mediaJSON)
 	if err != nil {
 		return err
 	}
@@ -223,15 +228,7 @@ func (s *Server) replace(c echo.Context, inc geo.Incident, version int64) error 
 }
 
 func (s *Server) handlePatch(c echo.Context) error {
-	id, err := itemID(c)
-	if err != nil {
-		return err
-	}
-	version, err := ifMatch(c)
-	if err != nil {
-		return err
-	}
-	patch, err := readFeature(c, mediaMergePatch)
+	id, version, patch, err := conditionalWrite(c, mediaMergePatch)
 	if err != nil {
 		return err
 	}

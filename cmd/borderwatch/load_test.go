@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"github.com/borderwatch/borderwatch/store"
+	"github.com/borderwatch/borderwatch/web/webtest"
 )
 
 // Drill: a bounded load test against a live server while it writes and ten
@@ -47,7 +47,7 @@ func TestLoadWithConcurrentWriters(t *testing.T) {
 		files[i] = filepath.Join(dir, fmt.Sprintf("import%d.geojson", i))
 		writeSynthetic(t, files[i], rowsEach, "geojson", uint64(100+i))
 	}
-	var logs syncBuffer
+	var logs webtest.SyncBuffer
 	cfg := testWebConfig()
 	cfg.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	st, srv, err := open(ctx, db, cfg)
@@ -197,22 +197,4 @@ func TestLoadWithConcurrentWriters(t *testing.T) {
 	t.Logf("readers alone for %s: %s", quiet, report(samples[0], quiet))
 	t.Logf("with %d imports of %d rows (all done %.1f s in) and %d writes by the server, for %.1f s: %s",
 		imports, rowsEach, importsTook.Seconds(), own.Load(), took.Seconds(), report(samples[1], took))
-}
-
-// syncBuffer is a log sink for a server's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
