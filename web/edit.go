@@ -60,6 +60,7 @@ func (s *Server) editRoutes(e *echo.Echo, timeout echo.MiddlewareFunc) {
 	e.POST("/incidents/new", s.handleNewSave, with(contributor)...)
 	get("/collections/incidents/items/:id/edit", s.handleEditForm, contributorPage)
 	e.POST("/collections/incidents/items/:id/edit", s.handleEditSave, with(contributor)...)
+	e.POST("/collections/incidents/items/:id/delete", s.handleDeleteForm, with(editor)...)
 	get("/review", s.handleReview, editorPage)
 	get("/proposals/:id/edit", s.handleProposalForm, editorPage)
 	get("/deleted", s.handleDeleted, editorPage)

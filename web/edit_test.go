@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -448,4 +449,30 @@ func BenchmarkEditOverAPI(b *testing.B) {
 			res.Body.Close()
 		}
 	})
+}
+
+// An editor deletes from the edit page; the deletion is listed, and the
+// public no longer sees the incident.
+func TestDeleteFromTheEditPage(t *testing.T) {
+	app := newTestApp(t, "none")
+	addUser(t, app, "amira", geo.RoleEditor)
+	b := newBrowserClient(t, app)
+	b.signIn(t, "amira", testPassword)
+	status, page, token := b.page(t, "/collections/incidents/items/5/edit")
+	m := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page)
+	if status != 200 || m == nil || !strings.Contains(page, `data-testid="delete-form"`) {
+		t.Fatalf("the edit page: %d", status)
+	}
+	if res, _ := b.post(t, "/collections/incidents/items/5/delete", url.Values{"_csrf": {token}, "version": {m[1]}}); res.StatusCode != 400 {
+		t.Errorf("deleting without a reason: got %d, want 400", res.StatusCode)
+	}
+	if res, _ := b.post(t, "/collections/incidents/items/5/delete", url.Values{"_csrf": {token}, "version": {m[1]}, "why": {"a duplicate"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("delete: got %d", res.StatusCode)
+	}
+	if res, _ := call(t, app, "GET", "/collections/incidents/items/5", ""); res.StatusCode != 404 {
+		t.Errorf("the deleted incident: got %d, want 404", res.StatusCode)
+	}
+	if _, page, _ := b.page(t, "/deleted"); !strings.Contains(page, "a duplicate") || !strings.Contains(page, "deleted by amira") {
+		t.Error("the deleted list does not show the deletion")
+	}
 }

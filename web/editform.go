@@ -380,3 +380,23 @@ func (s *Server) handleProposalForm(c echo.Context) error {
 	f.Action, f.Heading = "/proposals/"+strconv.FormatInt(p.ID, 10)+"/approve", "Review and approve: "+p.Incident.Title
 	return s.formPage(c, http.StatusOK, f)
 }
+
+// handleDeleteForm deletes from the edit page: an editor, the version the
+// page was loaded at, and why.
+func (s *Server) handleDeleteForm(c echo.Context) error {
+	id, err := itemID(c)
+	if err != nil {
+		return err
+	}
+	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
+	why := strings.TrimSpace(c.FormValue("why"))
+	if version == 0 || why == "" {
+		return &geo.Error{Kind: geo.EInvalid, Message: "say why the incident is deleted", Problems: []geo.Problem{{Field: "why", Reason: "must not be empty: the history keeps it"}}}
+	}
+	u, _ := auth.UserOf(c.Request().Context())
+	ctx := geo.WithEdit(c.Request().Context(), geo.Edit{Author: u.Name, Summary: why})
+	if err := s.editor().DeleteIncidentAt(ctx, id, version); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/deleted")
+}
