@@ -21,7 +21,7 @@ var files embed.FS
 var LayerFiles = []string{"basemap.geojson", "border.geojson", "barrier.geojson", "crossings.geojson", "places.geojson"}
 
 // Attribution credits the open data the dataset is derived from.
-const Attribution = "Incidents: the news reports cited on each"
+const Attribution = "Incidents: the news reports cited on each incident"
 
 // Incidents returns the bundled incidents, validated.
 func Incidents() ([]geo.Incident, error) {

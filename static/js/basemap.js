@@ -81,14 +81,22 @@ export function contextLayer(info, fc, { tiles = false } = {}) {
   }
 }
 
-// AttributionControl credits what is on the map, from plain text.
+// AttributionControl credits what is on the map, from plain text: one line
+// with an ⓘ that opens the full credits (every licence stays reachable).
 const AttributionControl = L.Control.extend({
   options: { position: 'bottomright' },
   onAdd() {
-    this._list = el('div', { class: 'bw-attribution leaflet-control-attribution', 'data-testid': 'attribution' });
-    L.DomEvent.disableClickPropagation(this._list);
+    this._box = el('div', { class: 'bw-attribution leaflet-control-attribution collapsed', 'data-testid': 'attribution' });
+    this._toggle = el('button', { type: 'button', class: 'attribution-toggle', 'aria-expanded': 'false', 'aria-label': 'Credits and licences', 'data-testid': 'attribution-toggle' }, 'i');
+    this._list = el('span', { class: 'attribution-list' });
+    this._toggle.addEventListener('click', () => {
+      const open = this._box.classList.toggle('collapsed') === false;
+      this._toggle.setAttribute('aria-expanded', String(open));
+    });
+    this._box.append(this._toggle, this._list);
+    L.DomEvent.disableClickPropagation(this._box);
     this.render();
-    return this._list;
+    return this._box;
   },
   setEntries(entries) { this._entries = entries; if (this._list) this.render(); },
   render() {
@@ -99,15 +107,30 @@ const AttributionControl = L.Control.extend({
   },
 });
 
-// LayerControl toggles layers with labelled checkboxes.
+// LayerControl toggles layers with labelled checkboxes, behind a button
+// that folds the list away (collapsed: folded at first).
 const LayerControl = L.Control.extend({
   options: { position: 'topright' },
-  initialize(map, entries, onChange) { this._mapRef = map; this._entries = entries; this._onChange = onChange; },
+  initialize(map, entries, onChange, collapsed) {
+    this._mapRef = map; this._entries = entries; this._onChange = onChange; this._collapsed = collapsed;
+  },
   sync() {
     for (const [e, input] of this._inputs) input.checked = this._mapRef.hasLayer(e.layer);
   },
   onAdd() {
-    const box = el('fieldset', { class: 'bw-layers leaflet-bar', 'data-testid': 'layer-control' }, el('legend', {}, 'Layers'));
+    const wrap = el('div', { class: 'bw-layers-wrap leaflet-bar' });
+    const toggle = el('button', { type: 'button', class: 'layers-toggle', 'aria-expanded': String(!this._collapsed), 'data-testid': 'layer-toggle' }, 'Layers');
+    const box = el('fieldset', { class: 'bw-layers', 'data-testid': 'layer-control' }, el('legend', {}, 'Layers'));
+    box.hidden = this._collapsed;
+    toggle.hidden = !this._collapsed;
+    toggle.addEventListener('click', () => {
+      box.hidden = !box.hidden;
+      toggle.setAttribute('aria-expanded', String(!box.hidden));
+    });
+    const close = el('button', { type: 'button', class: 'layers-close', 'aria-label': 'Fold the layer list' }, '×');
+    close.addEventListener('click', () => { box.hidden = true; toggle.hidden = false; toggle.setAttribute('aria-expanded', 'false'); toggle.focus(); });
+    toggle.addEventListener('click', () => { toggle.hidden = !box.hidden; });
+    box.appendChild(close);
     this._inputs = [];
     for (const e of this._entries) {
       const id = `layer-${e.id}`;
@@ -119,17 +142,22 @@ const LayerControl = L.Control.extend({
       });
       box.appendChild(el('div', {}, input, el('label', { for: id }, e.title)));
     }
-    L.DomEvent.disableClickPropagation(box);
-    L.DomEvent.disableScrollPropagation(box);
-    return box;
+    wrap.append(toggle, box);
+    L.DomEvent.disableClickPropagation(wrap);
+    L.DomEvent.disableScrollPropagation(wrap);
+    return wrap;
   },
 });
+
+// foldControls says whether controls start folded: on narrow screens and
+// on every small map.
+export const foldControls = (small) => small || window.matchMedia('(max-width: 900px)').matches;
 
 // createMap builds the map in container with tiles and context layers.
 // Options: extraLayers to add (toggleable), view ({lat, lon, zoom}) to
 // start from instead of framing the data, visible (a Set of layer ids, or
 // null for the defaults), and onToggle, called when a person toggles a layer.
-export async function createMap(container, cfg, { extraLayers = [], view = null, visible = null, onToggle = () => {}, frame: dataFrame = null } = {}) {
+export async function createMap(container, cfg, { extraLayers = [], view = null, visible = null, onToggle = () => {}, frame: dataFrame = null, small = false } = {}) {
   const map = L.map(container, { attributionControl: false, zoomSnap: 0.5, preferCanvas: false });
   map.setView([33.5, 10.5], 6);
   const attribution = new AttributionControl().addTo(map);
@@ -155,7 +183,7 @@ export async function createMap(container, cfg, { extraLayers = [], view = null,
     }
     attribution.setEntries([{ text: 'Leaflet', href: 'https://leafletjs.com' }, ...credits.values(), { text: cfg.dataAttribution }]);
   };
-  const control = new LayerControl(map, entries, () => { update(); onToggle(); }).addTo(map);
+  const control = new LayerControl(map, entries, () => { update(); onToggle(); }, foldControls(small)).addTo(map);
   update();
   if (view) {
     map.setView([view.lat, view.lon], view.zoom, { animate: false });

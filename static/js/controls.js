@@ -1,6 +1,6 @@
 // The map's own controls: the legend and the download box.
 import { L } from './basemap.js';
-import { el } from './dom.js';
+import { el, fmt } from './dom.js';
 import { typeClass } from './incidents.js';
 import { downloadLinks } from './state.js';
 
@@ -23,7 +23,7 @@ export const Legend = L.Control.extend({
   setCounts(counts) {
     this._list.replaceChildren(
       ...this._types.filter((t) => counts[t]).map((t) =>
-        el('li', {}, el('span', { class: `swatch ${typeClass(this._types, t)}`, 'aria-hidden': 'true' }), `${t} (${counts[t]})`)),
+        el('li', {}, el('span', { class: `swatch ${typeClass(this._types, t)}`, 'aria-hidden': 'true' }), `${t} (${fmt(counts[t])})`)),
       el('li', {}, el('span', { class: 'swatch swatch-cluster', 'aria-hidden': 'true' }), 'Cluster: several incidents'),
       el('li', {}, el('span', { class: 'swatch swatch-uncertain', 'aria-hidden': 'true' }), 'Place known only roughly'),
       el('li', {}, el('span', { class: 'swatch swatch-barrier', 'aria-hidden': 'true' }), 'Border barrier'),
@@ -45,7 +45,7 @@ export const Download = L.Control.extend({
   },
   set(filters, count) {
     const links = downloadLinks(this._cfg, filters);
-    this._text.textContent = `Download ${count} incident${count === 1 ? '' : 's'}`;
+    this._text.textContent = `Download ${fmt(count)} incident${count === 1 ? '' : 's'}`;
     this._geojson.href = links.geojson;
     this._csv.href = links.csv;
   },

@@ -38,3 +38,11 @@ export function readJSON(id) {
   const node = document.getElementById(id);
   return node ? JSON.parse(node.textContent) : null;
 }
+
+// fmt writes a count for people, in the reader's locale (1,000,000; 1 000 000).
+const whole = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+export const fmt = (n) => whole.format(n);
+
+// fmtShort writes a count for a small label (84,874 as 85K).
+const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
+export const fmtShort = (n) => (n < 10000 ? fmt(n) : compact.format(n));

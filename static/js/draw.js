@@ -2,7 +2,7 @@
 // radius and, for lines and areas, their shape), clusters as counts. Each
 // feature comes with its marker point from the server.
 import { L } from './basemap.js';
-import { el } from './dom.js';
+import { el, fmtShort } from './dom.js';
 import { incidentPopup, markerPoint, typeClass } from './incidents.js';
 
 // Honest places: near a town (precision 2) or only the region (3) is drawn
@@ -12,7 +12,7 @@ const SHAPE_STYLE = { color: '#6b3fa0', weight: 2, dashArray: '2 8', opacity: 0.
 
 function clusterIcon(count) {
   const size = count < 10 ? 30 : count < 100 ? 36 : count < 1000 ? 42 : 48;
-  return L.divIcon({ className: 'cluster-marker', html: el('span', {}, String(count)), iconSize: [size, size] });
+  return L.divIcon({ className: 'cluster-marker', html: el('span', {}, fmtShort(count)), iconSize: [size, size] });
 }
 
 export class Drawing {

@@ -47,7 +47,7 @@ async function picker() {
   const lat = document.getElementById('f-lat');
   if (!el || !lon || !lat) return;
   const cfg = readJSON('map-config');
-  const { map } = await createMap('picker', cfg, {});
+  const { map } = await createMap('picker', cfg, { small: true });
   let marker = null;
   const place = (latlng, pan) => {
     if (!marker) {

@@ -12,7 +12,7 @@ async function main() {
     }),
     style: { color: '#6b3fa0', weight: 4 },
   });
-  const { map } = await createMap('map', cfg, { extraLayers: [{ id: 'incident', title: 'This incident', layer }] });
+  const { map } = await createMap('map', cfg, { extraLayers: [{ id: 'incident', title: 'This incident', layer }], small: true });
   map.fitBounds(layer.getBounds(), { maxZoom: 9, padding: [20, 20], animate: false });
   document.body.dataset.ready = 'true';
 }

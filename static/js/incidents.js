@@ -2,9 +2,9 @@
 // it all. Dates, precisions and places come labelled by the server (each
 // feature's "labels"), so the page and the API say the same. Every string
 // from data is set as text.
-import { el } from './dom.js';
+import { el, fmt } from './dom.js';
 
-export const count = (n) => (n === null || n === undefined ? 'unknown' : String(n));
+export const count = (n) => (n === null || n === undefined ? 'unknown' : fmt(n));
 
 // markerPoint is where an incident's marker goes, as the server says.
 export const markerPoint = (f) => f.marker;

@@ -22,7 +22,7 @@ async function main() {
     style: { color: '#6b3fa0', weight: 3 },
     onEachFeature: (f, l) => l.bindPopup(() => (isIncident(f) ? incidentPopup(f, asOf) : propertiesPopup(f)), { maxWidth: 360 }),
   });
-  const { map } = await createMap('map', cfg, { extraLayers: [{ id: 'these', title: 'These features', layer }] });
+  const { map } = await createMap('map', cfg, { extraLayers: [{ id: 'these', title: 'These features', layer }], small: true });
   if (layer.getBounds().isValid()) map.fitBounds(layer.getBounds(), { maxZoom: 9, padding: [20, 20], animate: false });
   document.body.dataset.ready = 'true';
 }

@@ -5,7 +5,7 @@
 // filter panel, the list of incidents in view and the timeline. The whole
 // view (filters, position, layers, open incident) lives in the URL
 // (state.js); this module wires the pieces together.
-import { createMap, fetchJSON, L } from './basemap.js';
+import { createMap, fetchJSON, foldControls, L } from './basemap.js';
 import { Download, Legend } from './controls.js';
 import { el, readJSON } from './dom.js';
 import { Drawing } from './draw.js';
@@ -65,8 +65,11 @@ async function main() {
   drawing.pin = () => state.filters.get('as_of') || '';
   drawing.editable = !cfg.embed;
   const small = window.matchMedia('(max-width: 600px)').matches;
-  const legend = new Legend(cfg.eventTypes, cfg.embed && small).addTo(map);
-  const download = cfg.embed ? null : new Download(cfg).addTo(map);
+  // Below 900 px the legend starts folded, and downloads live in the share
+  // dialog rather than in a box over the map.
+  const narrow = foldControls(false);
+  const legend = new Legend(cfg.eventTypes, narrow || (cfg.embed && small)).addTo(map);
+  const download = cfg.embed || narrow ? null : new Download(cfg).addTo(map);
   if (!cfg.embed) new ShareControl(cfg, () => writeState(state)).addTo(map);
   const marks = crossingMarks(collections);
 

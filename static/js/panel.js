@@ -1,7 +1,7 @@
 // The filter panel and the list of incidents in view. The panel edits the
 // same filter parameters the API takes, so the map, the list, the download
 // and the URL always agree; the list follows the map.
-import { el } from './dom.js';
+import { el, fmt } from './dom.js';
 import { typeClass } from './incidents.js';
 import { datetimeParts, datetimeValue, withParam } from './state.js';
 
@@ -106,8 +106,8 @@ export class Panel {
   }
 
   setCounts(stats, matched) {
-    for (const [t, span] of this.countEls) span.textContent = `(${stats.byEventType[t] || 0})`;
-    this.matched.textContent = `${matched} incident${matched === 1 ? '' : 's'} match`;
+    for (const [t, span] of this.countEls) span.textContent = `(${fmt(stats.byEventType[t] || 0)})`;
+    this.matched.textContent = `${fmt(matched)} incident${matched === 1 ? '' : 's'} match`;
     this.matched.dataset.count = String(matched);
   }
 
@@ -116,7 +116,7 @@ export class Panel {
     this.sort.textContent = newest ? 'Oldest first' : 'Newest first';
     this.sort.setAttribute('aria-label', newest ? 'Sort by date, oldest first' : 'Sort by date, newest first');
     const shown = fc.features.length;
-    this.listHead.textContent = shown < fc.numberMatched ? `${fc.numberMatched} in view; the first ${shown} by date` : `${fc.numberMatched} in view`;
+    this.listHead.textContent = shown < fc.numberMatched ? `${fmt(fc.numberMatched)} in view; the first ${fmt(shown)} by date` : `${fmt(fc.numberMatched)} in view`;
     this.listHead.dataset.count = String(fc.numberMatched);
     this.list.replaceChildren(...fc.features.map((f) => {
       const button = el('button', { type: 'button', class: 'list-item', 'data-id': String(f.id) },
