@@ -201,3 +201,19 @@ func TestAsOfPinsTheAPI(t *testing.T) {
 		t.Errorf("a bad as_of: got %d %s", res.StatusCode, b)
 	}
 }
+
+// An embed whose link has a mistake shows a short notice that fits the
+// frame, with a link to the map without the mistake, never a bare error.
+func TestEmbedWithABadParameterFitsTheFrame(t *testing.T) {
+	app := newTestApp(t, "none")
+	res, body := get(t, app.URL+"/embed?event_type=Battles&colour=red&bbox=1,2,3", "Accept", browserAccept)
+	if res.StatusCode != 400 || !strings.Contains(body, `data-testid="embed-problem"`) || !strings.Contains(body, "colour: unknown parameter") {
+		t.Fatalf("got %d: %.300s", res.StatusCode, body)
+	}
+	if !strings.Contains(body, `href="`+app.URL+`/?event_type=Battles"`) || strings.Contains(body, "site") && strings.Contains(body, `<header class="site">`) {
+		t.Errorf("the notice does not link to the map without the mistakes, or shows the site's chrome: %s", body)
+	}
+	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors *") {
+		t.Errorf("the notice cannot be framed: %s", csp)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/borderwatch/borderwatch/web/views"
+
 	"github.com/borderwatch/borderwatch/geo"
 	"github.com/labstack/echo/v4"
 )
@@ -26,6 +28,15 @@ func (s *Server) handleMap(c echo.Context) error {
 // handleEmbed is the map without the site's chrome, for iframes.
 func (s *Server) handleEmbed(c echo.Context) error {
 	f, err := parseFilter(c.QueryParams(), pageScopes)
+	if err != nil && wantsHTML(c) {
+		// In an article, a page that fits the frame, not a bare error.
+		var problems, bad []string
+		for _, p := range geo.ErrorProblems(err) {
+			problems, bad = append(problems, p.String()), append(bad, p.Field)
+		}
+		full := withQuery(s.baseURL(c)+"/", without(c.QueryParams(), bad...))
+		return s.render(c, http.StatusBadRequest, views.EmbedProblemPage(problems, full))
+	}
 	if err != nil {
 		return err
 	}
