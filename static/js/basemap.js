@@ -75,7 +75,14 @@ export function contextLayer(info, fc, { tiles = false } = {}) {
           .bindTooltip(el('span', {}, f.properties.name), { permanent: true, direction: 'right', className: 'place-label', offset: [4, 0] }),
       });
     case 'barrier':
-      return L.geoJSON(fc, { style: STYLES.barrier, onEachFeature: (f, layer) => layer.bindPopup(() => barrierPopup(f.properties), { maxWidth: 340 }) });
+      return L.geoJSON(fc, {
+        style: STYLES.barrier,
+        onEachFeature: (f, layer) => {
+          layer.bindPopup(() => barrierPopup(f.properties), { maxWidth: 340 });
+          // The line says what it is, as the border does in the legend.
+          layer.bindTooltip(el('span', {}, 'Border barrier (2016)'), { permanent: true, direction: 'right', className: 'line-label barrier-label', offset: [6, 0] });
+        },
+      });
     default:
       return L.geoJSON(fc, { style: STYLES.border, onEachFeature: (f, layer) => layer.bindPopup(() => linePopup(f.properties)) });
   }

@@ -45,9 +45,11 @@ async function main() {
   const frame = stats.bbox ? L.latLngBounds([[stats.bbox[1], stats.bbox[0]], [stats.bbox[3], stats.bbox[2]]]) : null;
   // Popups fit the map they open on, however small: long ones scroll.
   const popupOptions = {
-    get maxWidth() { return Math.min(360, drawing.map.getSize().x - 60); },
-    autoPanPadding: [12, 12],
-    get maxHeight() { return Math.max(140, drawing.map.getSize().y - 60); },
+    get maxWidth() { return Math.min(360, drawing.map.getSize().x - 80); },
+    // Clear of the controls: zoom and layer buttons above, credits below.
+    autoPanPaddingTopLeft: [56, 56],
+    autoPanPaddingBottomRight: [12, 36],
+    get maxHeight() { return Math.max(140, drawing.map.getSize().y - 110); },
   };
   const drawing = new Drawing(null, cfg.eventTypes, popupOptions); // its map is set once made
   const { map, visibleIds, setVisible, collections } = await createMap('map', cfg, {
