@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/borderwatch/borderwatch/geo"
 	"github.com/borderwatch/borderwatch/web/views"
 	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 )
 
@@ -61,12 +63,21 @@ func (s *Server) mapConfig(c echo.Context) (views.MapConfig, error) {
 	return cfg, nil
 }
 
-// withOEmbed lets the page advertise its oEmbed endpoint.
-func (s *Server) withOEmbed(c echo.Context) {
+// withOEmbed lets the page advertise its oEmbed endpoint, and its link
+// preview: a picture of its view (/map.png), title and description. An
+// incident's page shows the map around it.
+func (s *Server) withOEmbed(c echo.Context, title string, around *orb.Point) {
 	r := c.Request()
 	self := s.baseURL(c) + r.URL.RequestURI()
 	href := s.baseURL(c) + "/oembed?format=json&url=" + url.QueryEscape(self)
-	c.SetRequest(r.WithContext(views.WithOEmbed(r.Context(), href)))
+	picture := without(c.QueryParams(), "title", "caption", "incident", "layers", "f")
+	if around != nil {
+		picture = url.Values{"view": {fmt.Sprintf("8/%.4f/%.4f", around[1], around[0])}}
+	}
+	preview := views.Preview{Title: title, URL: self, Image: withQuery(s.baseURL(c)+"/map.png", picture),
+		Description: "Sourced border and security incidents around the Tunisia–Libya border, on Borderwatch."}
+	ctx := views.WithPreview(views.WithOEmbed(r.Context(), href), preview)
+	c.SetRequest(r.WithContext(ctx))
 }
 
 // viewState is the map's own URL state for a page.
@@ -86,7 +97,11 @@ func (s *Server) mapPageHTML(c echo.Context, f geo.Filter, matched int, embed bo
 	if err != nil {
 		return err
 	}
-	s.withOEmbed(c)
+	title := "Border and security incidents on the Tunisia–Libya border"
+	if t := c.QueryParam("title"); t != "" {
+		title = t
+	}
+	s.withOEmbed(c, title, nil)
 	view := s.viewState(c, f)
 	if embed {
 		cfg.Embed = true
@@ -112,7 +127,8 @@ func (s *Server) incidentHTML(c echo.Context, inc geo.Incident, pin geo.Filter) 
 	if err != nil {
 		return err
 	}
-	s.withOEmbed(c)
+	p := geo.RepresentativePoint(inc.Geometry)
+	s.withOEmbed(c, inc.Title, &p)
 	return s.render(c, http.StatusOK, views.IncidentPage(inc, feature, cfg, near, viewPin(c, pin)))
 }
 

@@ -210,6 +210,7 @@ func (s *Server) routes() *echo.Echo {
 	data("/collections/:collection/items", s.handleItems)
 	data("/collections/:collection/items/:id", s.handleItem)
 	data("/embed", s.handleEmbed)
+	data("/map.png", s.handleMapPNG)
 	// Downloads stream for as long as they make progress: no deadline on
 	// the whole response, one on each write.
 	read("/export/:file", s.handleExport, s.conditional)

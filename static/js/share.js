@@ -39,6 +39,7 @@ function buildDialog(cfg, query) {
   const responsive = el('textarea', { id: 'share-responsive', rows: '4', readonly: true, 'data-testid': 'share-responsive' });
   const geojson = el('a', { download: '', 'data-testid': 'share-geojson' }, 'GeoJSON');
   const csv = el('a', { download: '', 'data-testid': 'share-csv' }, 'CSV');
+  const image = el('a', { download: 'borderwatch-map.png', 'data-testid': 'share-image' }, 'Image (PNG)');
   let pinnedAt = null;
 
   const refresh = () => {
@@ -64,6 +65,7 @@ function buildDialog(cfg, query) {
     const links = downloadLinks(cfg, q);
     geojson.href = links.geojson;
     csv.href = links.csv;
+    image.href = links.image;
   };
   for (const input of [pin, width, height, title, heading, caption]) input.addEventListener('input', refresh);
   pin.addEventListener('change', refresh);
@@ -80,7 +82,7 @@ function buildDialog(cfg, query) {
       field('share-caption', 'Caption shown below the map', caption, false),
       field('share-iframe', 'Iframe', iframe),
       field('share-responsive', 'Responsive (keeps its shape at any width)', responsive)),
-    el('p', {}, 'Download this view: ', geojson, ' · ', csv));
+    el('p', {}, 'Download this view: ', geojson, ' · ', csv, ' · ', image));
   close.addEventListener('click', () => dialog.close());
   document.body.appendChild(dialog);
   return { dialog, refresh };

@@ -66,5 +66,12 @@ export function datetimeValue(from, to) {
 // downloadLinks are the GeoJSON and CSV downloads of the filters of q.
 export function downloadLinks(cfg, q) {
   const qs = onlyFilters(cfg, q).toString();
-  return { geojson: `/export/incidents.geojson${qs ? `?${qs}` : ''}`, csv: `/export/incidents.csv${qs ? `?${qs}` : ''}` };
+  // The picture shows the view as well as the filters.
+  const img = onlyFilters(cfg, q);
+  if (q.get('view')) img.set('view', q.get('view'));
+  return {
+    geojson: `/export/incidents.geojson${qs ? `?${qs}` : ''}`,
+    csv: `/export/incidents.csv${qs ? `?${qs}` : ''}`,
+    image: `/map.png${img.toString() ? `?${img}` : ''}`,
+  };
 }
