@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -53,6 +54,34 @@ func TestBrowserControlsFoldAndCreditsAreOneLine(t *testing.T) {
 		}
 		if errs := b.jsErrors(); len(errs) > 0 {
 			t.Errorf("%s: JavaScript errors: %v", name, errs)
+		}
+	}
+}
+
+// No two visible place labels overlap each other or a marker, at any of
+// the sizes readers use.
+func TestBrowserLabelsDoNotCollide(t *testing.T) {
+	app := newTestApp(t, "none")
+	for _, size := range [][2]int{{390, 844}, {800, 500}, {1280, 800}} {
+		b := newBrowser(t, size[0], size[1])
+		b.do(t, chromedp.Navigate(app.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)))
+		// Let the labels settle after the markers are drawn.
+		value(t, b, chromedp.Poll[bool](`document.querySelectorAll('.leaflet-tooltip.place-label').length > 0`))
+		b.do(t, chromedp.Sleep(300*time.Millisecond))
+		overlaps := value(t, b, chromedp.Evaluate[[]string](`(() => {
+			const vis = [...document.querySelectorAll('.leaflet-tooltip.place-label')].filter((l) => getComputedStyle(l).visibility !== 'hidden');
+			const marks = [...document.querySelectorAll('.incident-marker, .cluster-marker, .crossing-icon')];
+			const hit = (a, b) => a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
+			const out = [];
+			vis.forEach((l, i) => {
+				const r = l.getBoundingClientRect();
+				vis.slice(i + 1).forEach((m) => { if (hit(r, m.getBoundingClientRect())) out.push(l.textContent + ' / ' + m.textContent); });
+				marks.forEach((m) => { if (hit(r, m.getBoundingClientRect())) out.push(l.textContent + ' / a marker'); });
+			});
+			return out;
+		})()`))
+		if len(overlaps) > 0 {
+			t.Errorf("%dx%d: labels overlap: %v", size[0], size[1], overlaps)
 		}
 	}
 }

@@ -72,7 +72,7 @@ export function contextLayer(info, fc, { tiles = false } = {}) {
     case 'places':
       return L.geoJSON(fc, {
         pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 3, color: '#444', weight: 1, fillColor: '#fff', fillOpacity: 1, interactive: false })
-          .bindTooltip(el('span', {}, f.properties.name), { permanent: true, direction: 'right', className: 'place-label', offset: [4, 0] }),
+          .bindTooltip(el('span', { 'data-priority': String(f.properties.population || 0) }, f.properties.name), { permanent: true, direction: 'right', className: 'place-label', offset: [4, 0] }),
       });
     case 'barrier':
       return L.geoJSON(fc, {
@@ -156,6 +156,28 @@ const LayerControl = L.Control.extend({
   },
 });
 
+// declutter hides place labels that would overlap a label of a larger
+// place or a marker, greedily by population, after every move and zoom.
+export function declutter(container) {
+  const boxes = [];
+  const hits = (r) => boxes.some((b) => r.left < b.right && r.right > b.left && r.top < b.bottom && r.bottom > b.top);
+  for (const m of container.querySelectorAll('.incident-marker, .cluster-marker, .crossing-icon')) boxes.push(m.getBoundingClientRect());
+  const labels = [...container.querySelectorAll('.leaflet-tooltip.place-label')];
+  const priority = (l) => Number((l.querySelector('[data-priority]') || {}).dataset?.priority || 0);
+  labels.sort((a, b) => priority(b) - priority(a));
+  for (const l of labels) {
+    l.style.visibility = '';
+    const r = l.getBoundingClientRect();
+    if (hits(r)) {
+      l.style.visibility = 'hidden';
+      l.dataset.hidden = 'overlap';
+    } else {
+      delete l.dataset.hidden;
+      boxes.push(r);
+    }
+  }
+}
+
 // foldControls says whether controls start folded: on narrow screens and
 // on every small map.
 export const foldControls = (small) => small || window.matchMedia('(max-width: 900px)').matches;
@@ -190,7 +212,11 @@ export async function createMap(container, cfg, { extraLayers = [], view = null,
     }
     attribution.setEntries([{ text: 'Leaflet', href: 'https://leafletjs.com' }, ...credits.values(), { text: cfg.dataAttribution }]);
   };
-  const control = new LayerControl(map, entries, () => { update(); onToggle(); }, foldControls(small)).addTo(map);
+  const control = new LayerControl(map, entries, () => { update(); onToggle(); declutterSoon(); }, foldControls(small)).addTo(map);
+  // Labels make way for larger places' labels and for markers.
+  let pending = null;
+  const declutterSoon = () => { cancelAnimationFrame(pending); pending = requestAnimationFrame(() => declutter(map.getContainer())); };
+  map.on('zoomend moveend layeradd', declutterSoon);
   update();
   if (view) {
     map.setView([view.lat, view.lon], view.zoom, { animate: false });
