@@ -85,3 +85,34 @@ func TestBrowserLabelsDoNotCollide(t *testing.T) {
 		}
 	}
 }
+
+// The timeline has a date axis, Play skips the weeks in which nothing
+// happened and shows a playhead, and one bar stays a bar.
+func TestBrowserTimelineAxisAndPlay(t *testing.T) {
+	app := newTestApp(t, "none")
+	b := newBrowser(t, 1280, 800)
+	b.do(t, chromedp.Navigate(app.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)))
+	if n := value(t, b, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid=timeline-axis] .tick').length`)); n < 4 {
+		t.Errorf("the axis has %d ticks, want a handful", n)
+	}
+	// The first incident is the Bardo attack (week of 16 March 2015), the
+	// next the Sousse attack (June): Play goes from one to the other.
+	b.do(t, chromedp.Click(chromedp.CSS(`[data-testid=timeline-play]`)))
+	value(t, b, chromedp.Poll[bool](`document.querySelector('[data-testid=timeline-label]').textContent.startsWith('2015-03-16')`))
+	value(t, b, chromedp.Poll[bool](`!document.querySelector('[data-testid=timeline-label]').textContent.startsWith('2015-03-16')`))
+	label := value(t, b, chromedp.Text(chromedp.CSS(`[data-testid=timeline-label]`)))
+	if label < "2015-06-22" {
+		t.Errorf("after the Bardo week Play shows %q; want the Sousse week, skipping the empty ones", label)
+	}
+	if n := value(t, b, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid=playhead]').length`)); n != 1 {
+		t.Errorf("%d playheads while playing, want 1", n)
+	}
+	b.do(t, chromedp.Click(chromedp.CSS(`[data-testid=timeline-play]`)))
+	// A one-day filter draws the day as one bar, not the chart's width.
+	b.do(t, chromedp.Navigate(app.URL+"/?q=Sousse"), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)))
+	frac := value(t, b, chromedp.Evaluate[float64](`(() => { const bars = document.querySelectorAll('.timeline-chart .bin-hit');
+		return bars.length === 1 ? bars[0].getBoundingClientRect().width / document.querySelector('.timeline-chart').getBoundingClientRect().width : -1; })()`))
+	if frac < 0 || frac > 0.2 {
+		t.Errorf("one day's bar takes %.2f of the chart, want a narrow bar", frac)
+	}
+}

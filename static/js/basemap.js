@@ -156,8 +156,10 @@ const LayerControl = L.Control.extend({
   },
 });
 
-// declutter hides place labels that would overlap a label of a larger
-// place or a marker, greedily by population, after every move and zoom.
+// declutter places each place label where it overlaps no larger place's
+// label and no marker: at the right of its dot, else at its left, above or
+// below it; a label with no free spot is hidden. Greedy by population,
+// after every move and zoom.
 export function declutter(container) {
   const boxes = [];
   const hits = (r) => boxes.some((b) => r.left < b.right && r.right > b.left && r.top < b.bottom && r.bottom > b.top);
@@ -167,13 +169,27 @@ export function declutter(container) {
   labels.sort((a, b) => priority(b) - priority(a));
   for (const l of labels) {
     l.style.visibility = '';
-    const r = l.getBoundingClientRect();
-    if (hits(r)) {
+    l.style.marginLeft = '';
+    l.style.marginTop = '';
+    const w = l.getBoundingClientRect().width;
+    // Right (as drawn), left of the dot, above, below.
+    const spots = [[0, 0], [-(w + 14), 0], [-(w / 2 + 7), -14], [-(w / 2 + 7), 14]];
+    let placed = false;
+    for (const [dx, dy] of spots) {
+      l.style.marginLeft = `${dx}px`;
+      l.style.marginTop = `${dy}px`;
+      const r = l.getBoundingClientRect();
+      if (!hits(r)) {
+        boxes.push(r);
+        placed = true;
+        break;
+      }
+    }
+    if (placed) {
+      delete l.dataset.hidden;
+    } else {
       l.style.visibility = 'hidden';
       l.dataset.hidden = 'overlap';
-    } else {
-      delete l.dataset.hidden;
-      boxes.push(r);
     }
   }
 }

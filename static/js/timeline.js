@@ -20,7 +20,8 @@ export class Timeline {
     this.clearButton = el('button', { type: 'button', class: 'timeline-clear', 'data-testid': 'timeline-clear' }, 'All dates');
     this.label = el('span', { class: 'timeline-label', 'aria-live': 'polite', 'data-testid': 'timeline-label' }, '');
     this.svg = svg('svg', { class: 'timeline-chart', role: 'img', 'aria-label': 'Incidents over time', preserveAspectRatio: 'none', 'data-testid': 'timeline-chart' });
-    container.replaceChildren(el('div', { class: 'timeline-bar' }, this.playButton, this.clearButton, this.label), this.svg);
+    this.axis = el('div', { class: 'timeline-axis', 'aria-hidden': 'true', 'data-testid': 'timeline-axis' });
+    container.replaceChildren(el('div', { class: 'timeline-bar' }, this.playButton, this.clearButton, this.label), this.svg, this.axis);
     this.clearButton.addEventListener('click', () => { this.stop(); this.onRange(null); });
     this.playButton.addEventListener('click', () => (this.timer ? this.stop() : this.play()));
     this.brush();
@@ -35,12 +36,17 @@ export class Timeline {
     const w = 1000, h = 100;
     this.svg.setAttribute('viewBox', `0 0 ${w} ${h}`);
     this.svg.replaceChildren();
+    this.axis.replaceChildren();
     if (!bins.length) { this.label.textContent = 'No dated incidents'; return; }
     const max = Math.max(1, ...bins.map((b) => b.exact + b.spread));
-    const bw = w / bins.length;
+    // A lone bar stays a bar, centred, not the chart's whole width.
+    const bw = Math.min(w / bins.length, 60);
+    const x0 = (w - bw * bins.length) / 2;
+    this.x0 = x0;
+    this.bw = bw;
     bins.forEach((b, i) => {
       const inRange = (from || to) && (!from || b.end >= from) && (!to || b.start <= to);
-      const x = i * bw;
+      const x = x0 + i * bw;
       const he = (b.exact / max) * (h - 18);
       const hs = (b.spread / max) * (h - 18);
       const g = svg('g', { class: `bin${inRange ? ' in-range' : ''}` });
@@ -53,7 +59,19 @@ export class Timeline {
       this.svg.append(g);
     });
     const lo = bins[0].start, hi = bins[bins.length - 1].end;
-    const at = (date) => ((Date.parse(date) - Date.parse(lo)) / (Date.parse(hi) - Date.parse(lo) + 86400000)) * w;
+    const span = Date.parse(hi) - Date.parse(lo) + 86400000;
+    const at = (date) => x0 + ((Date.parse(date) - Date.parse(lo)) / span) * bw * bins.length;
+    for (const t of ticks(lo, hi)) {
+      const left = (at(t.date) / w) * 100;
+      if (left < 0 || left > 100) continue;
+      this.axis.append(el('span', { class: 'tick', 'data-date': t.date }, t.text));
+      this.axis.lastChild.style.left = `${left}%`;
+    }
+    // While playing, a playhead marks where the range ends.
+    if (this.timer && to) {
+      const x = at(to) + bw * 0.5;
+      this.svg.append(svg('line', { x1: x, x2: x, y1: 0, y2: h, class: 'playhead', 'data-testid': 'playhead' }));
+    }
     for (const m of marks) {
       if (m.date < lo || m.date > hi) continue;
       const x = at(m.date);
@@ -72,7 +90,8 @@ export class Timeline {
     let shade = null;
     const binAt = (ev) => {
       const r = this.svg.getBoundingClientRect();
-      return Math.max(0, Math.min(this.bins.length - 1, Math.floor(((ev.clientX - r.left) / r.width) * this.bins.length)));
+      const x = ((ev.clientX - r.left) / r.width) * 1000;
+      return Math.max(0, Math.min(this.bins.length - 1, Math.floor((x - this.x0) / this.bw)));
     };
     this.svg.addEventListener('pointerdown', (ev) => {
       if (!this.bins || !this.bins.length) return;
@@ -86,9 +105,8 @@ export class Timeline {
     this.svg.addEventListener('pointermove', (ev) => {
       if (startBin === null) return;
       const [a, b] = [startBin, binAt(ev)].sort((x, y) => x - y);
-      const bw = 1000 / this.bins.length;
-      shade.setAttribute('x', a * bw);
-      shade.setAttribute('width', (b - a + 1) * bw);
+      shade.setAttribute('x', this.x0 + a * this.bw);
+      shade.setAttribute('width', (b - a + 1) * this.bw);
     });
     this.svg.addEventListener('pointerup', (ev) => {
       if (startBin === null) return;
@@ -110,10 +128,13 @@ export class Timeline {
     if (b >= this.bins.length - 1) { a = 0; b = width; }
     this.playButton.textContent = '❚❚ Pause';
     this.playButton.setAttribute('aria-label', 'Pause');
+    const empty = (i, j) => this.bins.slice(i, j + 1).every((bin) => bin.exact + bin.spread === 0);
     const step = () => {
       this.onRange([this.bins[a].start, this.bins[b].end]);
       if (b >= this.bins.length - 1) { this.stop(); return; }
       a += 1; b += 1;
+      // Skip stretches where nothing happened.
+      while (b < this.bins.length - 1 && empty(a, b)) { a += 1; b += 1; }
     };
     step();
     this.timer = setInterval(step, 900);
@@ -125,4 +146,26 @@ export class Timeline {
     this.playButton.textContent = '▶ Play';
     this.playButton.setAttribute('aria-label', 'Play through time');
   }
+}
+
+// ticks are the axis labels between two dates: years, months, weeks or
+// days, whichever gives a handful.
+export function ticks(lo, hi) {
+  const a = new Date(`${lo}T00:00:00Z`), b = new Date(`${hi}T00:00:00Z`);
+  const days = (b - a) / 86400000;
+  const out = [];
+  const iso = (d) => d.toISOString().slice(0, 10);
+  const month = new Intl.DateTimeFormat(undefined, { month: 'short', year: 'numeric', timeZone: 'UTC' });
+  const day = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  if (days > 3 * 365) {
+    for (let y = a.getUTCFullYear() + 1; y <= b.getUTCFullYear(); y++) out.push({ date: `${y}-01-01`, text: String(y) });
+  } else if (days > 75) {
+    const stepMonths = days > 730 ? 6 : days > 365 ? 3 : 1;
+    const d = new Date(Date.UTC(a.getUTCFullYear(), a.getUTCMonth() + 1, 1));
+    for (; d <= b; d.setUTCMonth(d.getUTCMonth() + stepMonths)) out.push({ date: iso(d), text: month.format(d) });
+  } else {
+    const stepDays = days > 21 ? 7 : days > 7 ? 2 : 1;
+    for (const d = new Date(a); d <= b; d.setUTCDate(d.getUTCDate() + stepDays)) out.push({ date: iso(d), text: day.format(d) });
+  }
+  return out;
 }
