@@ -116,3 +116,31 @@ func TestBrowserTimelineAxisAndPlay(t *testing.T) {
 		t.Errorf("one day's bar takes %.2f of the chart, want a narrow bar", frac)
 	}
 }
+
+// Every incident's popup, opened at phone and desktop sizes, lies wholly
+// inside the map and clear of every control.
+func TestBrowserPopupsClearOfControls(t *testing.T) {
+	app := newTestApp(t, "none")
+	for _, size := range [][2]int{{390, 844}, {1280, 800}} {
+		b := newBrowser(t, size[0], size[1])
+		for id := 1; id <= 10; id++ {
+			b.do(t, chromedp.Navigate(fmt.Sprintf("%s/?incident=%d", app.URL, id)), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)))
+			b.waitPopup(t, ".incident-popup")
+			b.do(t, chromedp.Sleep(400*time.Millisecond)) // the pan ends
+			over := value(t, b, chromedp.Evaluate[[]string](`(() => {
+				const p = document.querySelector('.leaflet-popup-content-wrapper').getBoundingClientRect();
+				const m = document.getElementById('map').getBoundingClientRect();
+				const out = [];
+				if (p.top < m.top || p.bottom > m.bottom + 1 || p.left < m.left || p.right > m.right + 1) out.push('outside the map');
+				for (const c of document.querySelectorAll('.leaflet-control')) {
+					const r = c.getBoundingClientRect();
+					if (getComputedStyle(c).visibility !== 'hidden' && r.width && r.height && p.left < r.right && p.right > r.left && p.top < r.bottom && p.bottom > r.top) out.push(c.className);
+				}
+				return out;
+			})()`))
+			if len(over) > 0 {
+				t.Errorf("%dx%d incident %d: the popup is %v", size[0], size[1], id, over)
+			}
+		}
+	}
+}

@@ -45,11 +45,12 @@ async function main() {
   const frame = stats.bbox ? L.latLngBounds([[stats.bbox[1], stats.bbox[0]], [stats.bbox[3], stats.bbox[2]]]) : null;
   // Popups fit the map they open on, however small: long ones scroll.
   const popupOptions = {
-    get maxWidth() { return Math.min(360, drawing.map.getSize().x - 80); },
+    // The paddings, and the popup's own frame (about 40 px wide, 50 high).
+    get maxWidth() { return Math.min(360, drawing.map.getSize().x - 56 - 12 - 44); },
     // Clear of the controls: zoom and layer buttons above, credits below.
     autoPanPaddingTopLeft: [56, 56],
     autoPanPaddingBottomRight: [12, 36],
-    get maxHeight() { return Math.max(140, drawing.map.getSize().y - 110); },
+    get maxHeight() { return Math.max(140, drawing.map.getSize().y - 56 - 36 - 60); },
   };
   const drawing = new Drawing(null, cfg.eventTypes, popupOptions); // its map is set once made
   const { map, visibleIds, setVisible, collections } = await createMap('map', cfg, {
@@ -64,6 +65,10 @@ async function main() {
     onToggle: () => { state.layers = new Set(visibleIds()); save(true); },
   });
   drawing.map = map;
+  // While a popup is open, the floating boxes step aside so that it is seen
+  // whole; they come back when it closes.
+  map.on('popupopen', () => mapEl.classList.add('popup-open'));
+  map.on('popupclose', () => mapEl.classList.remove('popup-open'));
   drawing.pin = () => state.filters.get('as_of') || '';
   drawing.editable = !cfg.embed;
   const small = window.matchMedia('(max-width: 600px)').matches;
