@@ -97,10 +97,7 @@ func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *format != "geojson" && *format != "csv" {
 		return fmt.Errorf("--format must be geojson or csv, got %q", *format)
 	}
-	if _, err := os.Stat(*db); err != nil {
-		return fmt.Errorf("no database at %s: %w", *db, err)
-	}
-	st, err := store.Open(ctx, *db)
+	st, err := openExisting(ctx, *db)
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,7 @@ import (
 	"syscall"
 
 	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/store"
 )
 
 const usage = `Borderwatch: a map server for border and security incidents.
@@ -159,4 +160,13 @@ func oneArg(fs *flag.FlagSet, args []string) (string, error) {
 		return "", errUsage
 	}
 	return rest[0], nil
+}
+
+// openExisting opens a database that must exist already: commands that
+// read one never make an empty file by mistake.
+func openExisting(ctx context.Context, path string) (*store.DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("no database at %s: %w", path, err)
+	}
+	return store.Open(ctx, path)
 }
