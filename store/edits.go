@@ -56,7 +56,7 @@ func (db *DB) AddIncident(ctx context.Context, inc *geo.Incident) (int64, error)
 }
 
 // ReplaceIncident replaces incident inc.ID with inc, if its current version
-// is still ifVersion, and returns the new version.
+// is still ifVersion (0: whatever it is), and returns the new version.
 func (db *DB) ReplaceIncident(ctx context.Context, inc *geo.Incident, ifVersion int64) (int64, error) {
 	return db.putChecked(ctx, inc, ifVersion, false)
 }
@@ -86,7 +86,7 @@ func (db *DB) putChecked(ctx context.Context, inc *geo.Incident, ifVersion int64
 }
 
 // DeleteIncidentAt deletes incident id if its current version is still
-// ifVersion. The history keeps it (a tombstone) and editors may restore it.
+// ifVersion (0: whatever it is). The history keeps it (a tombstone) and editors may restore it.
 func (db *DB) DeleteIncidentAt(ctx context.Context, id, ifVersion int64) error {
 	return db.write(ctx, func(tx *Tx) error {
 		if err := checkVersion(ctx, tx, id, ifVersion); err != nil {
@@ -158,29 +158,11 @@ func (r *versionRow) Scan(dest ...any) error { return r.s.Scan(append(r.lead, de
 // History returns every version of incident id, oldest first, deletions
 // included.
 func (db *DB) History(ctx context.Context, id int64) ([]geo.Version, error) {
-	var out []geo.Version
-	err := db.read(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+versionMeta+incidentColumns+` FROM incident_versions i
-			WHERE i.id = ? ORDER BY i.valid_from, i.version_id`, id)
-		if err != nil {
-			return fmt.Errorf("history of incident %d: %w", id, err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			v, err := scanVersion(rows)
-			if err != nil {
-				return fmt.Errorf("history of incident %d: %w", id, err)
-			}
-			out = append(out, v)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if len(out) == 0 {
-			return geo.Errorf(geo.ENotFound, "incident %d not found", id)
-		}
-		return nil
-	})
+	out, err := readAll(ctx, db, fmt.Sprintf("history of incident %d", id), scanVersion, `SELECT `+versionMeta+incidentColumns+`
+		FROM incident_versions i WHERE i.id = ? ORDER BY i.valid_from, i.version_id`, id)
+	if err == nil && len(out) == 0 {
+		err = geo.Errorf(geo.ENotFound, "incident %d not found", id)
+	}
 	return out, err
 }
 

@@ -135,41 +135,15 @@ func (db *DB) CountIncidents(ctx context.Context) (int, error) {
 
 // CreateIncident validates inc and stores it under a new id, which it sets.
 func (db *DB) CreateIncident(ctx context.Context, inc *geo.Incident) error {
-	if err := inc.Validate(); err != nil {
-		return err
-	}
-	return db.write(ctx, func(tx *Tx) error {
-		inc.ID = 0
-		lines, err := loadContextLines(ctx, tx)
-		if err != nil {
-			return fmt.Errorf("create incident: %w", err)
-		}
-		if _, err := putIncident(ctx, tx, inc, lines, ""); err != nil {
-			return fmt.Errorf("create incident: %w", err)
-		}
-		return nil
-	})
+	_, err := db.AddIncident(ctx, inc)
+	return err
 }
 
-// UpdateIncident validates inc and replaces the stored incident with its id.
+// UpdateIncident validates inc and replaces the stored incident with its
+// id, whatever its version.
 func (db *DB) UpdateIncident(ctx context.Context, inc *geo.Incident) error {
-	if err := inc.Validate(); err != nil {
-		return err
-	}
-	return db.write(ctx, func(tx *Tx) error {
-		lines, err := loadContextLines(ctx, tx)
-		if err != nil {
-			return fmt.Errorf("update incident: %w", err)
-		}
-		created, err := putIncident(ctx, tx, inc, lines, "")
-		if err != nil {
-			return fmt.Errorf("update incident %d: %w", inc.ID, err)
-		}
-		if created {
-			return geo.Errorf(geo.ENotFound, "incident %d not found", inc.ID)
-		}
-		return nil
-	})
+	_, err := db.ReplaceIncident(ctx, inc, 0)
+	return err
 }
 
 // ImportIncidents stores all of incs in one transaction, or none of them.
@@ -207,7 +181,7 @@ func (db *DB) ImportIncidents(ctx context.Context, incs []geo.Incident) (created
 
 // DeleteIncident removes the incident with id.
 func (db *DB) DeleteIncident(ctx context.Context, id int64) error {
-	return db.write(ctx, func(tx *Tx) error { return deleteIncident(ctx, tx, id) })
+	return db.DeleteIncidentAt(ctx, id, 0)
 }
 
 func deleteIncident(ctx context.Context, tx *Tx, id int64) error {
