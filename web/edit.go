@@ -116,8 +116,9 @@ func ifMatch(c echo.Context) (int64, error) {
 	return v, nil
 }
 
-// readFeature reads the request's GeoJSON feature as an incident.
-func readFeature(c echo.Context, media ...string) ([]byte, error) {
+// readBody reads the request's body, which must be of one of the media
+// types (415 otherwise).
+func readBody(c echo.Context, media ...string) ([]byte, error) {
 	ct, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
 	ok := false
 	for _, m := range media {
@@ -133,22 +134,12 @@ func readFeature(c echo.Context, media ...string) ([]byte, error) {
 	return body, nil
 }
 
-func parseIncident(body []byte) (geo.Incident, error) {
-	inc, err := geo.IncidentFromFeature(body)
-	if err != nil {
-		return inc, err
-	}
-	return inc, nil
-}
-
-// writeItem answers a write with the item as it now stands.
-func (s *Server) writeItem(c echo.Context, status int, id, version int64) error {
-	inc, v, err := s.editor().IncidentVersion(c.Request().Context(), id)
+// writeItem answers a write with the item as it now stands (the store
+// fills in what it derives), with its ETag.
+func (s *Server) writeItem(c echo.Context, status int, id int64) error {
+	inc, version, err := s.editor().IncidentVersion(c.Request().Context(), id)
 	if err != nil {
 		return err
-	}
-	if v != version {
-		version = v
 	}
 	path := s.baseURL(c) + "/collections/incidents/items/" + strconv.FormatInt(id, 10)
 	h := c.Response().Header()
@@ -163,11 +154,11 @@ func (s *Server) writeItem(c echo.Context, status int, id, version int64) error 
 func (s *Server) editor() geo.Editor { return s.cfg.Editor }
 
 func (s *Server) handleCreate(c echo.Context) error {
-	body, err := readFeature(c, mediaGeoJSON, mediaJSON)
+	body, err := readBody(c, mediaGeoJSON, mediaJSON)
 	if err != nil {
 		return err
 	}
-	inc, err := parseIncident(body)
+	inc, err := geo.IncidentFromFeature(body)
 	if err != nil {
 		return err
 	}
@@ -178,11 +169,10 @@ func (s *Server) handleCreate(c echo.Context) error {
 	if !u.Role.AtLeast(geo.RoleEditor) {
 		return s.propose(c, u, inc, 0, 0)
 	}
-	v, err := s.editor().AddIncident(c.Request().Context(), &inc)
-	if err != nil {
+	if _, err := s.editor().AddIncident(c.Request().Context(), &inc); err != nil {
 		return err
 	}
-	return s.writeItem(c, http.StatusCreated, inc.ID, v)
+	return s.writeItem(c, http.StatusCreated, inc.ID)
 }
 
 // conditionalWrite reads what every write to one item needs: its id, the
@@ -194,7 +184,7 @@ func conditionalWrite(c echo.Context, media ...string) (id, version int64, body 
 	if version, err = ifMatch(c); err != nil {
 		return
 	}
-	body, err = readFeature(c, media...)
+	body, err = readBody(c, media...)
 	return
 }
 
@@ -203,7 +193,7 @@ func (s *Server) handleReplace(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	inc, err := parseIncident(body)
+	inc, err := geo.IncidentFromFeature(body)
 	if err != nil {
 		return err
 	}
@@ -221,11 +211,10 @@ func (s *Server) replace(c echo.Context, inc geo.Incident, version int64) error 
 	if !u.Role.AtLeast(geo.RoleEditor) {
 		return s.propose(c, u, inc, inc.ID, version)
 	}
-	v, err := s.editor().ReplaceIncident(c.Request().Context(), &inc, version)
-	if err != nil {
+	if _, err := s.editor().ReplaceIncident(c.Request().Context(), &inc, version); err != nil {
 		return err
 	}
-	return s.writeItem(c, http.StatusOK, inc.ID, v)
+	return s.writeItem(c, http.StatusOK, inc.ID)
 }
 
 func (s *Server) handlePatch(c echo.Context) error {
@@ -248,7 +237,7 @@ func (s *Server) handlePatch(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	inc, err := parseIncident(merged)
+	inc, err := geo.IncidentFromFeature(merged)
 	if err != nil {
 		return err
 	}
@@ -435,11 +424,7 @@ func (s *Server) handleApprove(c echo.Context) error {
 	if fromForm(c) {
 		return c.Redirect(http.StatusSeeOther, "/review")
 	}
-	_, v, err := s.editor().IncidentVersion(c.Request().Context(), inc.ID)
-	if err != nil {
-		return err
-	}
-	return s.writeItem(c, http.StatusOK, inc.ID, v)
+	return s.writeItem(c, http.StatusOK, inc.ID)
 }
 
 func (s *Server) handleReject(c echo.Context) error {
@@ -531,14 +516,13 @@ func (s *Server) handleRevert(c echo.Context) error {
 		return &geo.Error{Kind: geo.EInvalid, Message: "name the version to go back to", Problems: []geo.Problem{{Field: "version", Reason: "must be a version number from the history"}}}
 	}
 	_, c = editCtx(c)
-	v, err := s.editor().RevertIncident(c.Request().Context(), id, to)
-	if err != nil {
+	if _, err := s.editor().RevertIncident(c.Request().Context(), id, to); err != nil {
 		return err
 	}
 	if fromForm(c) {
 		return c.Redirect(http.StatusSeeOther, "/collections/incidents/items/"+strconv.FormatInt(id, 10)+"/history")
 	}
-	return s.writeItem(c, http.StatusOK, id, v)
+	return s.writeItem(c, http.StatusOK, id)
 }
 
 // fromForm says whether a write came from one of the pages' forms, to be
