@@ -394,19 +394,11 @@ func TestApproveWithEdits(t *testing.T) {
 	if page2.NumberMatched != 1 {
 		t.Errorf("the edited proposal is not public")
 	}
-	hist, _ := app.Store.History(context.Background(), mustID(t, page2.Features[0].ID.String()))
+	id, _ := page2.Features[0].ID.Int64()
+	hist, _ := app.Store.History(context.Background(), id)
 	if len(hist) != 1 || hist[0].Author != "sami" || !strings.Contains(hist[0].Summary, "approved by amira") {
 		t.Errorf("the approved version: %+v", hist)
 	}
-}
-
-func mustID(t *testing.T, s string) int64 {
-	t.Helper()
-	var n int64
-	for _, r := range s {
-		n = n*10 + int64(r-'0')
-	}
-	return n
 }
 
 // BenchmarkEditOverAPI is one edit end to end over HTTP: GET the item for

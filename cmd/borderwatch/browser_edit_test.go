@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -168,7 +169,7 @@ func TestBrowserEditingRoundTrip(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`[data-testid=save]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=incident]`)),
 	)
-	inc, err := app.Store.Incident(context.Background(), mustInt(t, id))
+	inc, err := app.Store.Incident(context.Background(), atoi(t, id))
 	if err != nil || inc.Admin1 != "Medenine" || inc.Fatalities == nil || *inc.Fatalities != 0 {
 		t.Errorf("after merging: admin1 %q, fatalities %v (%v)", inc.Admin1, inc.Fatalities, err)
 	}
@@ -179,18 +180,6 @@ func TestBrowserEditingRoundTrip(t *testing.T) {
 			}
 		}
 	}
-}
-
-func mustInt(t *testing.T, s string) int64 {
-	t.Helper()
-	var n int64
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			t.Fatalf("%q is not an id", s)
-		}
-		n = n*10 + int64(r-'0')
-	}
-	return n
 }
 
 // shot saves a full-page screenshot to $BORDERWATCH_SCREENSHOTS/NAME.png,
@@ -204,4 +193,13 @@ func shot(t *testing.T, b *browser, name string) {
 	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func atoi(t *testing.T, s string) int64 {
+	t.Helper()
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
