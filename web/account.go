@@ -227,19 +227,8 @@ func (s *Server) handleAccountChange(action string) echo.HandlerFunc {
 			s.log.Info("account changed", "by", me.Name, "action", action, "account", name)
 			return c.Redirect(http.StatusSeeOther, "/accounts")
 		case geo.ErrorKind(err) == geo.EInvalid || geo.ErrorKind(err) == geo.EConflict:
-			return s.accountsPage(c, statusOf(geo.ErrorKind(err)), describeError(err))
+			return s.accountsPage(c, statusOf(geo.ErrorKind(err)), geo.ErrorMessage(err))
 		}
 		return err
 	}
-}
-
-// describeError is an error's message with its problems, for a form.
-func describeError(err error) string {
-	msg := geo.ErrorMessage(err)
-	if e, ok := err.(*geo.Error); ok {
-		for _, p := range e.Problems {
-			msg += "; " + p.String()
-		}
-	}
-	return msg
 }
