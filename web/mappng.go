@@ -128,11 +128,15 @@ func (s *Server) handleMapPNG(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	stats, err := s.cfg.Store.Stats(ctx, f)
-	if err != nil {
-		return err
+	var extent *orb.Bound
+	if len(q["view"]) == 0 || q.Get("view") == "" { // the matches' extent frames it
+		stats, err := s.cfg.Store.Stats(ctx, f)
+		if err != nil {
+			return err
+		}
+		extent = stats.Bound
 	}
-	v, err := pictureView(q, stats.Bound, w, h)
+	v, err := pictureView(q, extent, w, h)
 	if err != nil {
 		return err
 	}
