@@ -1,11 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/borderwatch/borderwatch/geo"
@@ -27,40 +29,37 @@ func (db *DB) Clusters(ctx context.Context, f geo.Filter, zoom float64, cellPx f
 	return out, err
 }
 
+// Clusters are cells of the grid: a response holds every cell the box
+// meets, whole, so that the summaries can answer it. Views with no filter
+// but their box and event types, at zooms the grid keeps, are read from
+// the summaries; any other filter groups the matching rows.
 func clusters(ctx context.Context, tx *Tx, f geo.Filter, zoom float64, cellPx float64, maxSingles int) (geo.Clusters, error) {
 	var out geo.Clusters
-	where, args := whereClause(f, true)
-	from, key := fromClause(f), rowKey(f)
-	// One pass groups the matches; only when few match are they read whole.
-	n := math.Exp2(zoom) * 256 / cellPx
-	rows, err := tx.QueryContext(ctx, `SELECT CAST(i.mx * ? AS INTEGER) AS cx, CAST(i.my * ? AS INTEGER) AS cy,
-		count(*), min(i.px), min(i.py), max(i.px), max(i.py), avg(i.px), avg(i.py), min(`+key+`)`+
-		from+where+` GROUP BY cx, cy`, append([]any{n, n}, args...)...)
+	z := int(zoom)
+	span := cellsOf(f.BBox, int64(math.Exp2(float64(z))*256/cellPx))
+	var cells []gridCell
+	var err error
+	if cellPx == GridCellPx && z <= GridMaxZoom && summarized(f) && !hasDates(f) {
+		cells, err = summaryCells(ctx, tx, z, span, f.EventTypes)
+	} else {
+		cells, err = queryCells(ctx, tx, f, span)
+	}
 	if err != nil {
 		return out, fmt.Errorf("clusters: %w", err)
 	}
 	var singles []any
-	for rows.Next() {
-		var c geo.Cluster
-		var cx, cy, id int64
-		if err := rows.Scan(&cx, &cy, &c.Count, &c.Bound.Min[0], &c.Bound.Min[1], &c.Bound.Max[0], &c.Bound.Max[1],
-			&c.Center[0], &c.Center[1], &id); err != nil {
-			rows.Close()
-			return out, fmt.Errorf("clusters: %w", err)
-		}
+	for _, c := range cells {
 		out.NumberMatched += c.Count
 		if c.Count == 1 {
-			singles = append(singles, id)
+			singles = append(singles, c.sumID)
 			continue
 		}
-		out.Clusters = append(out.Clusters, c)
+		out.Clusters = append(out.Clusters, c.Cluster)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return out, fmt.Errorf("clusters: %w", err)
-	}
+	from, key := fromClause(f), rowKey(f)
 	if out.NumberMatched <= maxSingles {
 		out.Clusters = nil
+		where, args := inCells(f, span)
 		err = eachIncident(ctx, tx, `SELECT `+incidentColumns+from+where+` ORDER BY i.event_date, i.id`, args,
 			func(inc geo.Incident) error { out.Singles = append(out.Singles, inc); return nil })
 		return out, err
@@ -73,9 +72,70 @@ func clusters(ctx context.Context, tx *Tx, f geo.Filter, zoom float64, cellPx fl
 			return out, err
 		}
 	}
-	sort.Slice(out.Clusters, func(i, j int) bool { return out.Clusters[i].Count > out.Clusters[j].Count })
-	sort.Slice(out.Singles, func(i, j int) bool { return out.Singles[i].ID < out.Singles[j].ID })
+	slices.SortFunc(out.Clusters, func(a, b geo.Cluster) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Center[1], b.Center[1]), cmp.Compare(a.Center[0], b.Center[0]))
+	})
+	slices.SortFunc(out.Singles, func(a, b geo.Incident) int { return cmp.Compare(a.ID, b.ID) })
 	return out, nil
+}
+
+// gridCell is one cell's cluster, with the sum of its members' row keys:
+// the one member's key when it has one.
+type gridCell struct {
+	geo.Cluster
+	sumID int64
+}
+
+// summaryCells reads the cells of span, of the event types (none: all),
+// from the summaries.
+func summaryCells(ctx context.Context, tx *Tx, z int, span cellSpan, types []string) ([]gridCell, error) {
+	cond, args := span.where(`cx`, `cy`, false)
+	typeCond, typeArgs := inTypes(`event_type`, types)
+	return scanCells(tx.QueryContext(ctx, `SELECT sum(n), sum(sum_id), sum(sx), sum(sy), min(min_x), min(min_y), max(max_x), max(max_y)
+		FROM cluster_cells WHERE z = ? AND `+cond+` AND `+typeCond+` GROUP BY cx, cy`,
+		append(append([]any{z}, args...), typeArgs...)...))
+}
+
+// queryCells groups the rows f selects in the cells of span: what the
+// summaries hold, worked out from the rows.
+func queryCells(ctx context.Context, tx *Tx, f geo.Filter, span cellSpan) ([]gridCell, error) {
+	where, args := inCells(f, span)
+	n := strconv.FormatInt(span.n, 10)
+	return scanCells(tx.QueryContext(ctx, `SELECT count(*), sum(`+rowKey(f)+`), sum(i.px), sum(i.py), min(i.px), min(i.py), max(i.px), max(i.py)`+
+		fromClause(f)+where+` GROUP BY CAST(i.mx * `+n+` AS INTEGER), CAST(i.my * `+n+` AS INTEGER)`, args...))
+}
+
+// inCells is the WHERE clause for the rows f selects whose marker is in
+// the cells of span.
+func inCells(f geo.Filter, span cellSpan) (string, []any) {
+	f.BBox, f.MarkerInBox = span.bound(), false
+	if len(span.xs) == 1 && span.xs[0] == [2]int64{0, span.n - 1} && span.y0 == 0 && span.y1 == span.n-1 {
+		f.BBox = nil // the whole world
+	}
+	where, args := whereClause(f, true)
+	cond, cargs := span.where(`i.mx`, `i.my`, true)
+	if where == "" {
+		return ` WHERE ` + cond, cargs
+	}
+	return where + ` AND ` + cond, append(args, cargs...)
+}
+
+func scanCells(rows *sql.Rows, err error) ([]gridCell, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []gridCell
+	for rows.Next() {
+		var c gridCell
+		var sx, sy float64
+		if err := rows.Scan(&c.Count, &c.sumID, &sx, &sy, &c.Bound.Min[0], &c.Bound.Min[1], &c.Bound.Max[0], &c.Bound.Max[1]); err != nil {
+			return nil, err
+		}
+		c.Center = orb.Point{sx / float64(c.Count), sy / float64(c.Count)}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 func repeat(n int) string {
@@ -103,19 +163,34 @@ func (db *DB) Stats(ctx context.Context, f geo.Filter) (geo.Stats, error) {
 }
 
 func stats(ctx context.Context, tx *Tx, f geo.Filter, st geo.Stats) (geo.Stats, error) {
-	where, args := whereClause(f, true)
-	var minX, minY, maxX, maxY sql.NullFloat64
-	if err := tx.QueryRowContext(ctx, `SELECT count(*), min(i.px), min(i.py), max(i.px), max(i.py)`+fromClause(f)+where, args...).
-		Scan(&st.NumberMatched, &minX, &minY, &maxX, &maxY); err != nil {
+	fromSummaries := summarized(f) && f.BBox == nil
+	var err error
+	if fromSummaries && !hasDates(f) {
+		st.NumberMatched, st.Bound, err = summaryCount(ctx, tx, f.EventTypes)
+	} else {
+		// The box of a date range needs the rows.
+		where, args := whereClause(f, true)
+		var minX, minY, maxX, maxY sql.NullFloat64
+		err = tx.QueryRowContext(ctx, `SELECT count(*), min(i.px), min(i.py), max(i.px), max(i.py)`+fromClause(f)+where, args...).
+			Scan(&st.NumberMatched, &minX, &minY, &maxX, &maxY)
+		if st.NumberMatched > 0 {
+			st.Bound = &orb.Bound{Min: orb.Point{minX.Float64, minY.Float64}, Max: orb.Point{maxX.Float64, maxY.Float64}}
+		}
+	}
+	if err != nil {
 		return st, fmt.Errorf("stats: %w", err)
 	}
-	if st.NumberMatched > 0 {
-		st.Bound = &orb.Bound{Min: orb.Point{minX.Float64, minY.Float64}, Max: orb.Point{maxX.Float64, maxY.Float64}}
-	}
+
 	all := f
 	all.EventTypes = nil
-	where, args = whereClause(all, true)
-	rows, err := tx.QueryContext(ctx, `SELECT i.event_type, count(*)`+fromClause(all)+where+` GROUP BY i.event_type`, args...)
+	var rows *sql.Rows
+	if fromSummaries {
+		cond, args := spansWhere(all)
+		rows, err = tx.QueryContext(ctx, `SELECT event_type, sum(n) FROM incident_spans WHERE `+cond+` GROUP BY event_type`, args...)
+	} else {
+		where, args := whereClause(all, true)
+		rows, err = tx.QueryContext(ctx, `SELECT i.event_type, count(*)`+fromClause(all)+where+` GROUP BY i.event_type`, args...)
+	}
 	if err != nil {
 		return st, fmt.Errorf("stats: %w", err)
 	}
@@ -132,9 +207,15 @@ func stats(ctx context.Context, tx *Tx, f geo.Filter, st geo.Stats) (geo.Stats, 
 
 	undated := f
 	undated.From, undated.To = time.Time{}, time.Time{}
-	where, args = whereClause(undated, true)
-	rows, err = tx.QueryContext(ctx, `SELECT i.date_first, i.date_last, count(*)`+fromClause(undated)+where+
-		` GROUP BY i.date_first, i.date_last`, args...)
+	if fromSummaries {
+		cond, args := spansWhere(undated)
+		rows, err = tx.QueryContext(ctx, `SELECT date_first, date_last, sum(n) FROM incident_spans WHERE `+cond+
+			` GROUP BY date_first, date_last`, args...)
+	} else {
+		where, args := whereClause(undated, true)
+		rows, err = tx.QueryContext(ctx, `SELECT i.date_first, i.date_last, count(*)`+fromClause(undated)+where+
+			` GROUP BY i.date_first, i.date_last`, args...)
+	}
 	if err != nil {
 		return st, fmt.Errorf("stats: %w", err)
 	}

@@ -49,6 +49,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	params.Set("_journal_mode", "WAL")
 	params.Set("_busy_timeout", strconv.FormatInt(WriteWait.Milliseconds(), 10))
 	params.Set("_foreign_keys", "on")
+	params.Set("_recursive_triggers", "on") // INSERT OR REPLACE fires the summaries' delete trigger
 	params.Set("_synchronous", "NORMAL")
 	params.Set("_txlock", "immediate")
 	writer, err := sql.Open("sqlite3", "file:"+path+"?"+params.Encode())

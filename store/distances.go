@@ -104,7 +104,8 @@ func (db *DB) fillDerived(ctx context.Context) error {
 	var todo, unmeasured bool
 	if err := db.writer.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM incidents WHERE mx IS NULL)
 		OR EXISTS (SELECT 1 FROM layer_features WHERE min_x IS NULL)
-		OR EXISTS (SELECT 1 FROM incident_versions WHERE mx IS NULL),
+		OR EXISTS (SELECT 1 FROM incident_versions WHERE mx IS NULL)
+		OR (SELECT stale FROM summary_state),
 		EXISTS (SELECT 1 FROM incidents WHERE crossing_km IS NULL)
 		AND EXISTS (SELECT 1 FROM layer_features f JOIN layers l ON l.id = f.layer_id WHERE l.kind = ?)`, geo.KindCrossing).
 		Scan(&todo, &unmeasured); err != nil {
@@ -126,6 +127,15 @@ func (db *DB) fillDerived(ctx context.Context) error {
 		p, m := markerPoint(r.geom)
 		if _, err := tx.ExecContext(ctx, `UPDATE incidents SET px = ?, py = ?, mx = ?, my = ? WHERE id = ?`, p[0], p[1], m[0], m[1], r.id); err != nil {
 			return fmt.Errorf("fill marker points: %w", err)
+		}
+	}
+	var stale bool
+	if err := tx.QueryRowContext(ctx, `SELECT stale FROM summary_state`).Scan(&stale); err != nil {
+		return err
+	}
+	if stale || len(rows) > 0 {
+		if err := rebuildSummaries(ctx, tx); err != nil {
+			return err
 		}
 	}
 	if err := fillLayerBounds(ctx, tx); err != nil {

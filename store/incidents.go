@@ -62,7 +62,13 @@ func (db *DB) Incidents(ctx context.Context, f geo.Filter) (geo.Page, error) {
 	where, args := whereClause(f, true)
 	page := geo.Page{Incidents: []geo.Incident{}}
 	err := db.read(ctx, func(tx *Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT count(*)`+from+where, args...).Scan(&page.NumberMatched); err != nil {
+		var err error
+		if summarized(f) && !hasDates(f) && f.BBox == nil {
+			page.NumberMatched, _, err = summaryCount(ctx, tx, f.EventTypes)
+		} else {
+			err = tx.QueryRowContext(ctx, `SELECT count(*)`+from+where, args...).Scan(&page.NumberMatched)
+		}
+		if err != nil {
 			return fmt.Errorf("count incidents: %w", err)
 		}
 		return eachIncident(ctx, tx, `SELECT `+incidentColumns+from+where+order(f)+` LIMIT ? OFFSET ?`,
@@ -160,6 +166,10 @@ func (db *DB) ImportIncidents(ctx context.Context, incs []geo.Incident) (created
 		if err != nil {
 			return fmt.Errorf("import: %w", err)
 		}
+		bulk, err := bulkImport(ctx, tx, len(incs))
+		if err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
 		for i := range incs {
 			isNew, err := putIncident(ctx, tx, &incs[i], lines, "")
 			if err != nil {
@@ -170,6 +180,9 @@ func (db *DB) ImportIncidents(ctx context.Context, incs []geo.Incident) (created
 			} else {
 				updated++
 			}
+		}
+		if bulk {
+			return endBulk(ctx, tx)
 		}
 		return nil
 	})

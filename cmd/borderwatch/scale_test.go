@@ -22,19 +22,14 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// scaleApp serves a database of n synthetic incidents (made once per run).
+// scaleApp serves a database of BORDERWATCH_SCALE_ROWS synthetic incidents
+// (100 000 by default), made once per run, or kept at BORDERWATCH_SCALE_DB
+// and made only when that file does not exist yet (a million take minutes).
 var scaleApp = sync.OnceValues(func() (string, error) {
-	n := 100_000
-	if v, err := strconv.Atoi(os.Getenv("BORDERWATCH_SCALE_ROWS")); err == nil && v > 0 {
-		n = v
-	}
-	dir, err := os.MkdirTemp("", "borderwatch-scale")
+	db, err := scaleDB()
 	if err != nil {
 		return "", err
 	}
-	db := filepath.Join(dir, "scale.db")
-	t := &testing.T{}
-	fillSynthetic(t, db, n)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	st, srv, err := open(context.Background(), db, web.Config{Logger: log, Tiles: "none"})
 	if err != nil {
@@ -43,6 +38,27 @@ var scaleApp = sync.OnceValues(func() (string, error) {
 	_ = st // kept open for the run
 	return httptest.NewServer(srv).URL, nil
 })
+
+func scaleDB() (string, error) {
+	n := 100_000
+	if v, err := strconv.Atoi(os.Getenv("BORDERWATCH_SCALE_ROWS")); err == nil && v > 0 {
+		n = v
+	}
+	db := os.Getenv("BORDERWATCH_SCALE_DB")
+	if db != "" {
+		if _, err := os.Stat(db); err == nil {
+			return db, nil
+		}
+	} else {
+		dir, err := os.MkdirTemp("", "borderwatch-scale")
+		if err != nil {
+			return "", err
+		}
+		db = filepath.Join(dir, "scale.db")
+	}
+	fillSynthetic(&testing.T{}, db, n)
+	return db, nil
+}
 
 // viewBox is the box a 1280×800 map shows at zoom z around (lon, lat).
 func viewBox(lon, lat float64, z int) string {

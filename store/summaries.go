@@ -1,0 +1,182 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/borderwatch/borderwatch/geo"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+)
+
+// The cluster grid the summaries keep (migration 011): cells of GridCellPx
+// pixels at every zoom from 0 to GridMaxZoom.
+const (
+	GridCellPx  = 64
+	GridMaxZoom = 12
+)
+
+// bulkRows is the size from which an import turns the summary triggers off
+// and rebuilds the summaries once before it commits; below it, and below
+// half the rows already stored, the triggers keep them row by row.
+const bulkRows = 5000
+
+// rebuildSummaries sums every incident again into the cluster grid and the
+// date spans, in tx.
+func rebuildSummaries(ctx context.Context, tx *Tx) error {
+	stmts := []string{`DELETE FROM cluster_cells`, `DELETE FROM incident_spans`,
+		`INSERT INTO incident_spans (event_type, date_first, date_last, n)
+		SELECT event_type, date_first, date_last, count(*) FROM incidents GROUP BY 1, 2, 3`}
+	for z := range GridMaxZoom + 1 {
+		stmts = append(stmts, fmt.Sprintf(`INSERT INTO cluster_cells (z, cx, cy, event_type, n, sum_id, sx, sy, min_x, min_y, max_x, max_y)
+		SELECT %[1]d, CAST(mx * %[2]d AS INTEGER) AS cx, CAST(my * %[2]d AS INTEGER) AS cy, event_type,
+			count(*), sum(id), sum(px), sum(py), min(px), min(py), max(px), max(py)
+		FROM incidents WHERE mx IS NOT NULL GROUP BY cx, cy, event_type`, z, gridCells(z)))
+	}
+	stmts = append(stmts, `UPDATE summary_state SET stale = 0`)
+	for _, q := range stmts {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("rebuild summaries: %w", err)
+		}
+	}
+	return nil
+}
+
+// bulkImport turns the summary triggers off for tx when it is about to
+// write rows so many that summing them all again at the end (endBulk) is
+// cheaper than keeping the summaries row by row, and reports whether it did.
+func bulkImport(ctx context.Context, tx *Tx, rows int) (bool, error) {
+	if rows < bulkRows {
+		return false, nil
+	}
+	var stored int
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(n), 0) FROM cluster_cells WHERE z = 0`).Scan(&stored); err != nil {
+		return false, err
+	}
+	if rows < stored/2 {
+		return false, nil
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE summary_state SET bulk = 1`)
+	return err == nil, err
+}
+
+// endBulk turns the summary triggers on again and rebuilds the summaries,
+// before tx commits.
+func endBulk(ctx context.Context, tx *Tx) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE summary_state SET bulk = 0`); err != nil {
+		return err
+	}
+	return rebuildSummaries(ctx, tx)
+}
+
+// gridCells is how many cells the grid has across the world at zoom z.
+func gridCells(z int) int64 { return 4 << z }
+
+// cellSpan is the block of cells, in a grid of n × n over the world in Web
+// Mercator, that a box meets: one or, for a box across the antimeridian,
+// two runs of columns, and one run of rows.
+type cellSpan struct {
+	n      int64
+	xs     [][2]int64
+	y0, y1 int64
+}
+
+// cellsOf is the block of cells of an n × n grid that b meets (nil: all).
+func cellsOf(b *orb.Bound, n int64) cellSpan {
+	if b == nil {
+		return cellSpan{n: n, xs: [][2]int64{{0, n - 1}}, y0: 0, y1: n - 1}
+	}
+	cell := func(lon, lat float64) (int64, int64) {
+		m := maptile.Fraction(orb.Point{lon, max(-85.05112878, min(85.05112878, lat))}, 0)
+		clamp := func(v float64) int64 { return max(0, min(n-1, int64(math.Floor(v*float64(n))))) }
+		return clamp(m[0]), clamp(m[1])
+	}
+	x0, y0 := cell(b.Min[0], b.Max[1])
+	x1, y1 := cell(b.Max[0], b.Min[1])
+	s := cellSpan{n: n, y0: y0, y1: y1}
+	if b.Min[0] <= b.Max[0] {
+		s.xs = [][2]int64{{x0, x1}}
+	} else {
+		s.xs = [][2]int64{{x0, n - 1}, {0, x1}}
+	}
+	return s
+}
+
+// bound is the box, in degrees, of the cells: a little wider, so that the
+// R*Tree (32-bit floats) finds every candidate; the cell test decides.
+func (s cellSpan) bound() *orb.Bound {
+	n := float64(s.n)
+	lon := func(x int64) float64 { return float64(x)/n*360 - 180 }
+	lat := func(y int64) float64 { return math.Atan(math.Sinh(math.Pi*(1-2*float64(y)/n))) * 180 / math.Pi }
+	const eps = 1e-6
+	b := &orb.Bound{Min: orb.Point{lon(s.xs[0][0]) - eps, lat(s.y1+1) - eps}, Max: orb.Point{lon(s.xs[len(s.xs)-1][1]+1) + eps, lat(s.y0) + eps}}
+	b.Min[0], b.Max[0] = max(b.Min[0], -180), min(b.Max[0], 180)
+	return b
+}
+
+// where is the SQL test that a row's cell, from columns x and y (its cell
+// numbers, or its marker's Web Mercator fractions if scale), is in s.
+func (s cellSpan) where(x, y string, scale bool) (string, []any) {
+	if scale {
+		n := strconv.FormatInt(s.n, 10)
+		x, y = `CAST(`+x+` * `+n+` AS INTEGER)`, `CAST(`+y+` * `+n+` AS INTEGER)`
+	}
+	var xs []string
+	var args []any
+	for _, r := range s.xs {
+		xs = append(xs, x+` BETWEEN ? AND ?`)
+		args = append(args, r[0], r[1])
+	}
+	return `(` + strings.Join(xs, ` OR `) + `) AND ` + y + ` BETWEEN ? AND ?`, append(args, s.y0, s.y1)
+}
+
+// summarized reports whether f selects the current data by nothing but
+// its box, event types and dates: what the summaries can answer.
+func summarized(f geo.Filter) bool {
+	return f.AsOf.IsZero() && len(f.SubEventTypes) == 0 && f.Actor == "" && len(f.Countries) == 0 &&
+		f.Query == "" && f.MinFatalities == nil && f.NearBarrierKm == nil && f.NearBorderKm == nil && f.NearCrossingKm == nil
+}
+
+func hasDates(f geo.Filter) bool { return !f.From.IsZero() || !f.To.IsZero() }
+
+// spansWhere is the SQL test on incident_spans for f's event types and
+// dates.
+func spansWhere(f geo.Filter) (string, []any) {
+	cond, args := inTypes(`event_type`, f.EventTypes)
+	if !f.From.IsZero() {
+		cond, args = cond+` AND date_last >= ?`, append(args, f.From.Format(geo.DateLayout))
+	}
+	if !f.To.IsZero() {
+		cond, args = cond+` AND date_first <= ?`, append(args, f.To.Format(geo.DateLayout))
+	}
+	return cond, args
+}
+
+// inTypes is the SQL test that column is one of types (none: true).
+func inTypes(column string, types []string) (string, []any) {
+	if len(types) == 0 {
+		return `1`, nil
+	}
+	args := make([]any, len(types))
+	for i, t := range types {
+		args[i] = t
+	}
+	return column + ` IN (?` + repeat(len(types)-1) + `)`, args
+}
+
+// summaryCount is how many incidents of types (none: all) are stored, and
+// the box of their markers (nil when none), from the grid's zoom 0.
+func summaryCount(ctx context.Context, tx *Tx, types []string) (int, *orb.Bound, error) {
+	cond, args := inTypes(`event_type`, types)
+	var n int
+	var minX, minY, maxX, maxY *float64
+	err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(n), 0), min(min_x), min(min_y), max(max_x), max(max_y)
+		FROM cluster_cells WHERE z = 0 AND `+cond, args...).Scan(&n, &minX, &minY, &maxX, &maxY)
+	if err != nil || n == 0 {
+		return n, nil, err
+	}
+	return n, &orb.Bound{Min: orb.Point{*minX, *minY}, Max: orb.Point{*maxX, *maxY}}, nil
+}
