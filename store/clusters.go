@@ -165,10 +165,9 @@ func (db *DB) Stats(ctx context.Context, f geo.Filter) (geo.Stats, error) {
 func stats(ctx context.Context, tx *Tx, f geo.Filter, st geo.Stats) (geo.Stats, error) {
 	fromSummaries := summarized(f) && f.BBox == nil
 	var err error
-	if fromSummaries && !hasDates(f) {
-		st.NumberMatched, st.Bound, err = summaryCount(ctx, tx, f.EventTypes)
+	if fromSummaries {
+		st.NumberMatched, st.Bound, err = summaryCount(ctx, tx, f)
 	} else {
-		// The box of a date range needs the rows.
 		where, args := whereClause(f, true)
 		var minX, minY, maxX, maxY sql.NullFloat64
 		err = tx.QueryRowContext(ctx, `SELECT count(*), min(i.px), min(i.py), max(i.px), max(i.py)`+fromClause(f)+where, args...).

@@ -62,9 +62,12 @@ func (db *DB) Incidents(ctx context.Context, f geo.Filter) (geo.Page, error) {
 	where, args := whereClause(f, true)
 	page := geo.Page{Incidents: []geo.Incident{}}
 	err := db.read(ctx, func(tx *Tx) error {
+		if summarized(f) && f.BBox != nil && !f.MarkerInBox {
+			return boxPage(ctx, tx, f, &page)
+		}
 		var err error
-		if summarized(f) && !hasDates(f) && f.BBox == nil {
-			page.NumberMatched, _, err = summaryCount(ctx, tx, f.EventTypes)
+		if summarized(f) && f.BBox == nil {
+			page.NumberMatched, _, err = summaryCount(ctx, tx, f)
 		} else {
 			err = tx.QueryRowContext(ctx, `SELECT count(*)`+from+where, args...).Scan(&page.NumberMatched)
 		}
@@ -290,8 +293,9 @@ func putIncident(ctx context.Context, tx *Tx, inc *geo.Incident, lines contextLi
 			return false, err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO incidents_rtree (id, min_x, max_x, min_y, max_y)
-		VALUES (?, ?, ?, ?, ?)`, inc.ID, b.Min[0], b.Max[0], b.Min[1], b.Max[1]); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO incidents_rtree (id, min_x, max_x, min_y, max_y,
+		event_date, date_first, date_last, event_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, inc.ID, b.Min[0], b.Max[0], b.Min[1], b.Max[1],
+		inc.EventDate.Format(geo.DateLayout), first.Format(geo.DateLayout), last.Format(geo.DateLayout), inc.EventType); err != nil {
 		return false, fmt.Errorf("index: %w", err)
 	}
 	if change == "" {

@@ -28,8 +28,9 @@ const bulkRows = 5000
 // date spans, in tx.
 func rebuildSummaries(ctx context.Context, tx *Tx) error {
 	stmts := []string{`DELETE FROM cluster_cells`, `DELETE FROM incident_spans`,
-		`INSERT INTO incident_spans (event_type, date_first, date_last, n)
-		SELECT event_type, date_first, date_last, count(*) FROM incidents GROUP BY 1, 2, 3`}
+		`INSERT INTO incident_spans (event_type, date_first, date_last, n, min_x, min_y, max_x, max_y)
+		SELECT event_type, date_first, date_last, count(*), min(px), min(py), max(px), max(py)
+		FROM incidents WHERE mx IS NOT NULL GROUP BY 1, 2, 3`}
 	for z := range GridMaxZoom + 1 {
 		stmts = append(stmts, fmt.Sprintf(`INSERT INTO cluster_cells (z, cx, cy, event_type, n, sum_id, sx, sy, min_x, min_y, max_x, max_y)
 		SELECT %[1]d, CAST(mx * %[2]d AS INTEGER) AS cx, CAST(my * %[2]d AS INTEGER) AS cy, event_type,
@@ -167,16 +168,58 @@ func inTypes(column string, types []string) (string, []any) {
 	return column + ` IN (?` + repeat(len(types)-1) + `)`, args
 }
 
-// summaryCount is how many incidents of types (none: all) are stored, and
-// the box of their markers (nil when none), from the grid's zoom 0.
-func summaryCount(ctx context.Context, tx *Tx, types []string) (int, *orb.Bound, error) {
-	cond, args := inTypes(`event_type`, types)
+// summaryCount is how many incidents f's event types and dates select, and
+// the box of their markers (nil when none): from the grid's zoom 0, or
+// from the date spans when f has dates.
+func summaryCount(ctx context.Context, tx *Tx, f geo.Filter) (int, *orb.Bound, error) {
+	from, cond, args := `cluster_cells WHERE z = 0 AND `, "", []any(nil)
+	if hasDates(f) {
+		from = `incident_spans WHERE `
+		cond, args = spansWhere(f)
+	} else {
+		cond, args = inTypes(`event_type`, f.EventTypes)
+	}
 	var n int
 	var minX, minY, maxX, maxY *float64
-	err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(n), 0), min(min_x), min(min_y), max(max_x), max(max_y)
-		FROM cluster_cells WHERE z = 0 AND `+cond, args...).Scan(&n, &minX, &minY, &maxX, &maxY)
+	err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(n), 0), min(min_x), min(min_y), max(max_x), max(max_y) FROM `+from+cond, args...).
+		Scan(&n, &minX, &minY, &maxX, &maxY)
 	if err != nil || n == 0 {
 		return n, nil, err
 	}
 	return n, &orb.Bound{Min: orb.Point{*minX, *minY}, Max: orb.Point{*maxX, *maxY}}, nil
+}
+
+// boxPage reads one page of the incidents in f's box, of its types and
+// dates, through the R*Tree, which carries those columns: the count and
+// the order need no row, and only the page's rows are read.
+func boxPage(ctx context.Context, tx *Tx, f geo.Filter, page *geo.Page) error {
+	box, args := boxClause(f.BBox, incidentBox)
+	cond, cargs := spansWhere(f)
+	from := ` FROM incidents_rtree i WHERE ` + box + ` AND ` + cond
+	args = append(args, cargs...)
+	if err := tx.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&page.NumberMatched); err != nil {
+		return fmt.Errorf("count incidents: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT i.id`+from+order(f)+` LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+	if err != nil {
+		return fmt.Errorf("query incidents: %w", err)
+	}
+	var ids []any
+	at := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return fmt.Errorf("query incidents: %w", err)
+		}
+		at[id] = len(ids)
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return err
+	}
+	page.Incidents = make([]geo.Incident, len(ids))
+	return eachIncident(ctx, tx, `SELECT `+incidentColumns+` FROM incidents i WHERE i.id IN (?`+repeat(len(ids)-1)+`)`, ids,
+		func(inc geo.Incident) error { page.Incidents[at[inc.ID]] = inc; return nil })
 }

@@ -22,13 +22,15 @@ CREATE TABLE cluster_cells (
     PRIMARY KEY (z, cx, cy, event_type)
 ) WITHOUT ROWID;
 
--- Counts by event type and the two days that bound each event's date: the
--- filter panel's counts and the timeline.
+-- Counts by event type and the two days that bound each event's date, with
+-- the box of their markers: the filter panel's counts, the timeline, and
+-- the count and box of a date range.
 CREATE TABLE incident_spans (
     event_type TEXT    NOT NULL,
     date_first TEXT    NOT NULL,
     date_last  TEXT    NOT NULL,
     n          INTEGER NOT NULL,
+    min_x REAL NOT NULL, min_y REAL NOT NULL, max_x REAL NOT NULL, max_y REAL NOT NULL,
     PRIMARY KEY (event_type, date_first, date_last)
 ) WITHOUT ROWID;
 
@@ -44,6 +46,16 @@ CREATE INDEX incidents_cell ON incidents (event_type, mx, my, px, py);
 -- The sort orders the API offers.
 CREATE INDEX incidents_event_date ON incidents (event_date, id);
 
+-- The R*Tree carries each incident's dates and type, so that a box's count
+-- and its first page in date order need no row but the page's.
+CREATE VIRTUAL TABLE incidents_rtree_011 USING rtree (id, min_x, max_x, min_y, max_y,
+    +event_date TEXT, +date_first TEXT, +date_last TEXT, +event_type TEXT);
+INSERT INTO incidents_rtree_011 (id, min_x, max_x, min_y, max_y, event_date, date_first, date_last, event_type)
+SELECT r.id, r.min_x, r.max_x, r.min_y, r.max_y, i.event_date, i.date_first, i.date_last, i.event_type
+FROM incidents_rtree r JOIN incidents i ON i.id = r.id;
+DROP TABLE incidents_rtree;
+ALTER TABLE incidents_rtree_011 RENAME TO incidents_rtree;
+
 CREATE TRIGGER incidents_summaries_insert AFTER INSERT ON incidents
 WHEN NEW.mx IS NOT NULL AND NOT (SELECT bulk FROM summary_state)
 BEGIN
@@ -55,9 +67,11 @@ BEGIN
         sx = sx + excluded.sx, sy = sy + excluded.sy,
         min_x = min(min_x, excluded.min_x), min_y = min(min_y, excluded.min_y),
         max_x = max(max_x, excluded.max_x), max_y = max(max_y, excluded.max_y);
-    INSERT INTO incident_spans (event_type, date_first, date_last, n)
-    VALUES (NEW.event_type, NEW.date_first, NEW.date_last, 1)
-    ON CONFLICT (event_type, date_first, date_last) DO UPDATE SET n = n + 1;
+    INSERT INTO incident_spans (event_type, date_first, date_last, n, min_x, min_y, max_x, max_y)
+    VALUES (NEW.event_type, NEW.date_first, NEW.date_last, 1, NEW.px, NEW.py, NEW.px, NEW.py)
+    ON CONFLICT (event_type, date_first, date_last) DO UPDATE SET n = n + 1,
+        min_x = min(min_x, excluded.min_x), min_y = min(min_y, excluded.min_y),
+        max_x = max(max_x, excluded.max_x), max_y = max(max_y, excluded.max_y);
 END;
 
 CREATE TRIGGER incidents_summaries_delete AFTER DELETE ON incidents
@@ -80,6 +94,11 @@ BEGIN
     WHERE event_type = OLD.event_type AND date_first = OLD.date_first AND date_last = OLD.date_last;
     DELETE FROM incident_spans
     WHERE n = 0 AND event_type = OLD.event_type AND date_first = OLD.date_first AND date_last = OLD.date_last;
+    UPDATE incident_spans SET (min_x, min_y, max_x, max_y) = (
+        SELECT min(px), min(py), max(px), max(py) FROM incidents
+        WHERE event_type = OLD.event_type AND date_first = OLD.date_first AND date_last = OLD.date_last)
+    WHERE event_type = OLD.event_type AND date_first = OLD.date_first AND date_last = OLD.date_last
+      AND (OLD.px IN (min_x, max_x) OR OLD.py IN (min_y, max_y));
 END;
 
 -- There is no update trigger: the store changes a row's event type, dates
