@@ -144,7 +144,7 @@ func csp(tileOrigin string) string {
 	}
 	return strings.Join([]string{
 		"default-src 'self'",
-		"script-src 'self'",
+		"script-src 'self' " + static.Load().ImportMapCSP(),
 		"style-src 'self'",
 		"img-src " + img,
 		"connect-src 'self'",
@@ -182,7 +182,9 @@ func (s *Server) routes() *echo.Echo {
 			return err
 		},
 	}))
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024, Skipper: func(c echo.Context) bool {
+		return strings.HasPrefix(c.Request().URL.Path, "/static/") // compressed once, in package static
+	}}))
 	e.Use(s.securityHeaders)
 	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
 		AllowOrigins:  []string{"*"},
@@ -224,15 +226,7 @@ func (s *Server) routes() *echo.Echo {
 		}
 	}
 
-	assets := http.FileServerFS(static.FS)
-	read("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "/") || r.URL.Path == "" {
-			http.NotFound(w, r) // no directory listings
-			return
-		}
-		w.Header().Set("Cache-Control", "public, max-age=300")
-		assets.ServeHTTP(w, r)
-	}))))
+	read("/static/*", s.handleStatic)
 	return e
 }
 
@@ -311,4 +305,50 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// handleStatic serves an embedded file: by its hashed name for a year,
+// immutable, by its plain name for five minutes; brotli or gzip compressed
+// when the client takes it (compressed once per process).
+func (s *Server) handleStatic(c echo.Context) error {
+	as, hashed := static.Load().Find(c.Param("*"))
+	if as == nil {
+		return geo.Errorf(geo.ENotFound, "no such file")
+	}
+	h := c.Response().Header()
+	if hashed {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		h.Set("Cache-Control", "public, max-age=300")
+	}
+	etag := `"` + as.Hash + `"`
+	h.Set("ETag", etag)
+	h.Add("Vary", "Accept-Encoding")
+	if inm := c.Request().Header.Get("If-None-Match"); inm != "" && etagMatch(inm, etag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	body := as.Body
+	switch ae := c.Request().Header.Get("Accept-Encoding"); {
+	case as.Brotli != nil && acceptsEncoding(ae, "br"):
+		h.Set("Content-Encoding", "br")
+		body = as.Brotli
+	case as.Gzip != nil && acceptsEncoding(ae, "gzip"):
+		h.Set("Content-Encoding", "gzip")
+		body = as.Gzip
+	}
+	return c.Blob(http.StatusOK, as.Type, body)
+}
+
+// acceptsEncoding reports whether an Accept-Encoding header takes coding
+// (and does not refuse it with q=0).
+func acceptsEncoding(header, coding string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(name), coding) {
+			continue
+		}
+		q := strings.ReplaceAll(params, " ", "")
+		return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+	}
+	return false
 }

@@ -3,6 +3,8 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -204,17 +206,43 @@ func TestTilesSettingReachesCSPAndMap(t *testing.T) {
 
 func TestStaticAssetsAreEmbedded(t *testing.T) {
 	app := newTestApp(t, "none")
-	for _, path := range []string{"/static/vendor/leaflet/leaflet-src.esm.js", "/static/vendor/leaflet/LICENSE", "/static/js/map.js", "/static/css/app.css"} {
-		if res, _ := get(t, app.URL+path); res.StatusCode != 200 {
-			t.Errorf("GET %s: got %d, want 200", path, res.StatusCode)
+	for _, path := range []string{"/static/vendor/leaflet/leaflet.js", "/static/vendor/leaflet/LICENSE", "/static/js/map.js", "/static/css/app.css"} {
+		res, _ := get(t, app.URL+path)
+		if res.StatusCode != 200 || res.Header.Get("Cache-Control") != "public, max-age=300" {
+			t.Errorf("GET %s: got %d, %q; want 200, cached for five minutes", path, res.StatusCode, res.Header.Get("Cache-Control"))
 		}
 	}
 	if res, _ := get(t, app.URL+"/static/js/"); res.StatusCode != 404 {
 		t.Errorf("directory listing: got %d, want 404", res.StatusCode)
 	}
-	res, _ := get(t, app.URL+"/static/vendor/leaflet/leaflet-src.esm.js", "Accept-Encoding", "gzip")
-	if res.Header.Get("Content-Encoding") != "gzip" {
-		t.Error("got no gzip for a large script")
+	for _, enc := range []string{"br", "gzip"} {
+		res, _ := get(t, app.URL+"/static/vendor/leaflet/leaflet.js", "Accept-Encoding", "deflate, "+enc+";q=0.8")
+		if res.Header.Get("Content-Encoding") != enc || !slices.Contains(res.Header.Values("Vary"), "Accept-Encoding") {
+			t.Errorf("Accept-Encoding %s: got %q, want the script so compressed", enc, res.Header.Get("Content-Encoding"))
+		}
+	}
+	if res, _ := get(t, app.URL+"/static/vendor/leaflet/leaflet.js", "Accept-Encoding", "br;q=0, identity"); res.Header.Get("Content-Encoding") != "" {
+		t.Errorf("br;q=0: got %q, want no compression", res.Header.Get("Content-Encoding"))
+	}
+
+	// The pages name every file by its content hash; those addresses are
+	// cached for good, and modules find one another through the import map.
+	_, page := get(t, app.URL+"/?f=html")
+	hashed := regexp.MustCompile(`/static/[a-z/]+\.[0-9a-f]{10}\.(js|css)`).FindAllString(page, -1)
+	if len(hashed) < 4 || !strings.Contains(page, `<script type="importmap">{"imports":{`) {
+		t.Fatalf("the map page names %v and no import map, want hashed styles, Leaflet and modules", hashed)
+	}
+	for _, path := range hashed {
+		res, body := get(t, app.URL+path)
+		if res.StatusCode != 200 || res.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" || body == "" {
+			t.Errorf("GET %s: got %d, %q", path, res.StatusCode, res.Header.Get("Cache-Control"))
+		}
+		if res, _ := get(t, app.URL+path, "If-None-Match", res.Header.Get("ETag")); res.StatusCode != http.StatusNotModified {
+			t.Errorf("GET %s again with its ETag: got %d, want 304", path, res.StatusCode)
+		}
+	}
+	if res, _ := get(t, app.URL+"/static/js/map.0000000000.js"); res.StatusCode != 404 {
+		t.Errorf("a stale hash: got %d, want 404", res.StatusCode)
 	}
 }
 

@@ -1,7 +1,9 @@
 // The map frame shared by every page: tiles (or none), the context layers,
 // our own attribution and layer controls (built from DOM, never from HTML
 // strings), and the popups of context features.
-import * as L from '/static/vendor/leaflet/leaflet-src.esm.js';
+// Leaflet's minified build, which every map page loads (deferred) before
+// its modules: it defines window.L.
+const { L } = window;
 import { el } from './dom.js';
 
 const STYLES = {

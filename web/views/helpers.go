@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"sort"
+
+	"github.com/borderwatch/borderwatch/static"
 )
 
 func sortedKeys(m map[string]any) []string {
@@ -43,3 +45,7 @@ func htmlOf(href string) string {
 	u.RawQuery = q.Encode()
 	return u.RequestURI()
 }
+
+// asset is the address of the static file at p by its content-hashed name,
+// which the server lets browsers cache for good.
+func asset(p string) string { return static.Load().URL(p) }
