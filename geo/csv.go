@@ -156,36 +156,44 @@ func stamp(t time.Time) string {
 // made from the sub-event type and place, sources from publisher names).
 // Like DecodeIncidents, it returns every bad row, by 0-based data row index.
 func DecodeIncidentsCSV(r io.Reader) ([]Incident, []FeatureError, error) {
+	return collect(ReadIncidentsCSV, r)
+}
+
+// ReadIncidentsCSV reads incidents from CSV as DecodeIncidentsCSV does, one
+// row at a time, calling fn for every row as ReadIncidents does for every
+// feature.
+func ReadIncidentsCSV(r io.Reader, fn func(Incident, *FeatureError) error) error {
 	cr := csv.NewReader(r)
+	cr.ReuseRecord = true
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
-		return nil, nil, Errorf(EInvalid, "not CSV with a header row: %v", err)
+		return Errorf(EInvalid, "not CSV with a header row: %v", err)
 	}
+	header = slices.Clone(header)
 	col := map[string]int{}
 	for i, h := range header {
 		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
 	}
 	for _, need := range []string{"event_date", "event_type", "sub_event_type", "actor1"} {
 		if _, ok := col[need]; !ok {
-			return nil, nil, Errorf(EInvalid, "the CSV has no %s column", need)
+			return Errorf(EInvalid, "the CSV has no %s column", need)
 		}
 	}
 	_, hasLat := col["latitude"]
 	_, hasWKT := col["geometry_wkt"]
 	if !hasLat && !hasWKT {
-		return nil, nil, Errorf(EInvalid, "the CSV has neither latitude/longitude nor geometry_wkt columns")
+		return Errorf(EInvalid, "the CSV has neither latitude/longitude nor geometry_wkt columns")
 	}
-	var incs []Incident
-	var bad []FeatureError
 	var seen duplicates
-	for row := 0; ; row++ {
+	row := 0
+	for ; ; row++ {
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, nil, Errorf(EInvalid, "malformed CSV at data row %d: %v", row, err)
+			return Errorf(EInvalid, "malformed CSV at data row %d: %v", row, err)
 		}
 		get := func(name string) string {
 			if i, ok := col[name]; ok && i < len(rec) {
@@ -203,15 +211,18 @@ func DecodeIncidentsCSV(r io.Reader) ([]Incident, []FeatureError, error) {
 			err = seen.check(inc, row, "row")
 		}
 		if err != nil {
-			bad = append(bad, FeatureError{Index: row, Err: err})
-			continue
+			err = fn(Incident{}, &FeatureError{Index: row, Err: err})
+		} else {
+			err = fn(inc, nil)
 		}
-		incs = append(incs, inc)
+		if err != nil {
+			return err
+		}
 	}
-	if len(incs)+len(bad) == 0 {
-		return nil, nil, Errorf(EInvalid, "the CSV has no data rows")
+	if row == 0 {
+		return Errorf(EInvalid, "the CSV has no data rows")
 	}
-	return incs, bad, nil
+	return nil
 }
 
 func columnName(header []string, i int) string {

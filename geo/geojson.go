@@ -9,7 +9,6 @@ import (
 	"math"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -162,53 +161,23 @@ func (e FeatureError) Error() string { return fmt.Sprintf("feature %d: %v", e.In
 // incidents. It checks every feature and returns all that are wrong, so a
 // caller can refuse the whole import and say why.
 func DecodeIncidents(r io.Reader) ([]Incident, []FeatureError, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, nil, fmt.Errorf("read: %w", err)
-	}
-	if !utf8.Valid(data) {
-		i := 0
-		for i < len(data) {
-			r, size := utf8.DecodeRune(data[i:])
-			if r == utf8.RuneError && size <= 1 {
-				break
-			}
-			i += size
-		}
-		return nil, nil, Errorf(EInvalid, "not UTF-8 at byte %d: GeoJSON must be UTF-8 (RFC 7946)", i)
-	}
-	var head struct {
-		Type     string            `json:"type"`
-		Features []json.RawMessage `json:"features"`
-	}
-	if err := json.Unmarshal(data, &head); err != nil {
-		return nil, nil, Errorf(EInvalid, "not GeoJSON: %s", jsonReason(err))
-	}
-	var raws []json.RawMessage
-	switch head.Type {
-	case "FeatureCollection":
-		raws = head.Features
-	case "Feature":
-		raws = []json.RawMessage{data}
-	default:
-		return nil, nil, Errorf(EInvalid, "expected a GeoJSON FeatureCollection or Feature, got type %q", head.Type)
-	}
-	if len(raws) == 0 {
-		return nil, nil, Errorf(EInvalid, "the FeatureCollection has no features")
-	}
-	incs := make([]Incident, 0, len(raws))
+	return collect(ReadIncidents, r)
+}
+
+// collect gathers what read passes on.
+func collect(read func(io.Reader, func(Incident, *FeatureError) error) error, r io.Reader) ([]Incident, []FeatureError, error) {
+	var incs []Incident
 	var bad []FeatureError
-	var seen duplicates
-	for i, raw := range raws {
-		inc, err := IncidentFromFeature(raw)
-		if err == nil {
-			err = seen.check(inc, i, "feature")
+	err := read(r, func(inc Incident, fe *FeatureError) error {
+		if fe != nil {
+			bad = append(bad, *fe)
+		} else {
+			incs = append(incs, inc)
 		}
-		if err != nil {
-			bad = append(bad, FeatureError{Index: i, Err: err})
-			continue
-		}
-		incs = append(incs, inc)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	return incs, bad, nil
 }

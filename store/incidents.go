@@ -159,35 +159,53 @@ func (db *DB) UpdateIncident(ctx context.Context, inc *geo.Incident) error {
 // An incident with an ID replaces the stored one of that ID (or is created
 // with it); one without gets a new ID.
 func (db *DB) ImportIncidents(ctx context.Context, incs []geo.Incident) (created, updated int, err error) {
-	for i := range incs {
-		if err := incs[i].Validate(); err != nil {
-			return 0, 0, fmt.Errorf("incident %d: %w", i, err)
+	return db.Import(ctx, func(put func(*geo.Incident) error) error {
+		for i := range incs {
+			if err := put(&incs[i]); err != nil {
+				return err
+			}
 		}
-	}
+		return nil
+	})
+}
+
+// Import stores, in one transaction, every incident that read hands to
+// put, as ImportIncidents does, one at a time: memory stays flat however
+// many there are. If read or a put fails, nothing is stored.
+func (db *DB) Import(ctx context.Context, read func(put func(*geo.Incident) error) error) (created, updated int, err error) {
 	err = db.write(ctx, func(tx *Tx) error {
 		lines, err := loadContextLines(ctx, tx)
 		if err != nil {
 			return fmt.Errorf("import: %w", err)
 		}
-		bulk, err := bulkImport(ctx, tx, len(incs))
+		bulk, err := newBulk(ctx, tx)
 		if err != nil {
 			return fmt.Errorf("import: %w", err)
 		}
-		for i := range incs {
-			isNew, err := putIncident(ctx, tx, &incs[i], lines, "")
+		n := 0
+		err = read(func(inc *geo.Incident) error {
+			if err := inc.Validate(); err != nil {
+				return fmt.Errorf("incident %d: %w", n, err)
+			}
+			if err := bulk.row(ctx, tx); err != nil {
+				return fmt.Errorf("import: %w", err)
+			}
+			isNew, err := putIncident(ctx, tx, inc, lines, "")
 			if err != nil {
-				return fmt.Errorf("import incident %d: %w", i, err)
+				return fmt.Errorf("import incident %d: %w", n, err)
 			}
 			if isNew {
 				created++
 			} else {
 				updated++
 			}
+			n++
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		if bulk {
-			return endBulk(ctx, tx)
-		}
-		return nil
+		return bulk.end(ctx, tx)
 	})
 	if err != nil {
 		return 0, 0, err

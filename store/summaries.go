@@ -20,8 +20,7 @@ const (
 )
 
 // bulkRows is the size from which an import turns the summary triggers off
-// and rebuilds the summaries once before it commits; below it, and below
-// half the rows already stored, the triggers keep them row by row.
+// and rebuilds the summaries once before it commits (type bulk).
 const bulkRows = 5000
 
 // rebuildSummaries sums every incident again into the cluster grid and the
@@ -46,27 +45,38 @@ func rebuildSummaries(ctx context.Context, tx *Tx) error {
 	return nil
 }
 
-// bulkImport turns the summary triggers off for tx when it is about to
-// write rows so many that summing them all again at the end (endBulk) is
-// cheaper than keeping the summaries row by row, and reports whether it did.
-func bulkImport(ctx context.Context, tx *Tx, rows int) (bool, error) {
-	if rows < bulkRows {
-		return false, nil
-	}
-	var stored int
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(n), 0) FROM cluster_cells WHERE z = 0`).Scan(&stored); err != nil {
-		return false, err
-	}
-	if rows < stored/2 {
-		return false, nil
-	}
-	_, err := tx.ExecContext(ctx, `UPDATE summary_state SET bulk = 1`)
-	return err == nil, err
+// bulk turns the summary triggers off for an import once it has written
+// so many rows that summing them all again at the end is cheaper than
+// keeping the summaries row by row: from bulkRows rows, and half as many
+// as were stored before.
+type bulk struct {
+	stored, rows int
+	on           bool
 }
 
-// endBulk turns the summary triggers on again and rebuilds the summaries,
-// before tx commits.
-func endBulk(ctx context.Context, tx *Tx) error {
+func newBulk(ctx context.Context, tx *Tx) (*bulk, error) {
+	b := &bulk{}
+	err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(n), 0) FROM cluster_cells WHERE z = 0`).Scan(&b.stored)
+	return b, err
+}
+
+// row counts one more row about to be written.
+func (b *bulk) row(ctx context.Context, tx *Tx) error {
+	b.rows++
+	if b.on || b.rows < bulkRows || b.rows < b.stored/2 {
+		return nil
+	}
+	b.on = true
+	_, err := tx.ExecContext(ctx, `UPDATE summary_state SET bulk = 1`)
+	return err
+}
+
+// end turns the triggers on again and rebuilds the summaries, if they were
+// off, before the import commits.
+func (b *bulk) end(ctx context.Context, tx *Tx) error {
+	if !b.on {
+		return nil
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE summary_state SET bulk = 0`); err != nil {
 		return err
 	}

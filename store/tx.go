@@ -18,7 +18,47 @@ type Tx struct {
 	*sql.Tx
 	db     *DB
 	now    time.Time
-	shared bool // a snapshot's: its owner ends it
+	shared bool                 // a snapshot's: its owner ends it
+	stmts  map[string]*sql.Stmt // a write's statements, prepared once each
+}
+
+// ExecContext runs query; in a write, a query with arguments is prepared
+// once and kept for the transaction, as an import runs the same few
+// statements for every row.
+func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if tx.stmts == nil || len(args) == 0 {
+		return tx.Tx.ExecContext(ctx, query, args...)
+	}
+	st, err := tx.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+// QueryRowContext is sql.Tx's, with a write's statements kept as
+// ExecContext keeps them.
+func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if tx.stmts == nil || len(args) == 0 {
+		return tx.Tx.QueryRowContext(ctx, query, args...)
+	}
+	st, err := tx.stmt(ctx, query)
+	if err != nil {
+		return tx.Tx.QueryRowContext(ctx, query, args...) // reports the same error
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+func (tx *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st := tx.stmts[query]; st != nil {
+		return st, nil
+	}
+	st, err := tx.Tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	tx.stmts[query] = st
+	return st, nil
 }
 
 type snapshotKey struct{}
@@ -49,7 +89,11 @@ func (db *DB) BeginTx(ctx context.Context, readOnly bool) (*Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", busy(err))
 	}
-	return &Tx{Tx: tx, db: db, now: db.Now().UTC()}, nil
+	t := &Tx{Tx: tx, db: db, now: db.Now().UTC()}
+	if !readOnly {
+		t.stmts = map[string]*sql.Stmt{}
+	}
+	return t, nil
 }
 
 // read runs fn in a read-only transaction: the context's snapshot, if it

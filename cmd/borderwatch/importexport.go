@@ -38,26 +38,9 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("cannot read %s: %w", file, err)
 	}
 	defer f.Close()
-	decode, what := geo.DecodeIncidents, "feature"
+	read, what := geo.ReadIncidents, "feature"
 	if strings.HasSuffix(strings.ToLower(file), ".csv") {
-		decode, what = geo.DecodeIncidentsCSV, "row"
-	}
-	incs, bad, err := decode(bufio.NewReader(f))
-	if err != nil {
-		return fmt.Errorf("%s: %s", file, describe(err))
-	}
-	for _, fe := range bad {
-		where := fmt.Sprintf("feature %d", fe.Index) // 0-based, as in "features"
-		if what == "row" {
-			where = fmt.Sprintf("row %d (line %d)", fe.Index+1, fe.Index+2) // as a spreadsheet counts
-		}
-		fmt.Fprintf(stderr, "%s: %s: %s\n", file, where, describe(fe.Err))
-	}
-	switch {
-	case len(bad) > 0 && !*skip:
-		return fmt.Errorf("%s: %d of %d %ss are invalid; nothing was imported (--skip-invalid imports the rest)", file, len(bad), len(bad)+len(incs), what)
-	case len(incs) == 0:
-		return fmt.Errorf("%s: none of the %d %ss is valid; nothing was imported", file, len(bad), what)
+		read, what = geo.ReadIncidentsCSV, "row"
 	}
 	st, err := store.Open(ctx, *db)
 	if err != nil {
@@ -72,13 +55,52 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if summary == "" {
 		summary = "imported from " + filepath.Base(file)
 	}
-	created, updated, err := st.ImportIncidents(geo.WithEdit(ctx, geo.Edit{Author: *author, Summary: summary}), incs)
+	// One pass over the file, one transaction: the records are written as
+	// they are read, and a bad one (without --skip-invalid) stops the
+	// writing, not the reading, so that every bad one is listed and then
+	// nothing is kept.
+	bad, total := 0, 0
+	var refused, putErr error // refused: the file's fault, said as it is
+	created, updated, err := st.Import(geo.WithEdit(ctx, geo.Edit{Author: *author, Summary: summary}), func(put func(*geo.Incident) error) error {
+		err := read(bufio.NewReaderSize(f, 1<<16), func(inc geo.Incident, fe *geo.FeatureError) error {
+			total++
+			if fe != nil {
+				bad++
+				where := fmt.Sprintf("feature %d", fe.Index) // 0-based, as in "features"
+				if what == "row" {
+					where = fmt.Sprintf("row %d (line %d)", fe.Index+1, fe.Index+2) // as a spreadsheet counts
+				}
+				fmt.Fprintf(stderr, "%s: %s: %s\n", file, where, describe(fe.Err))
+				return nil
+			}
+			if bad > 0 && !*skip {
+				return nil // nothing will be kept: read on only to list every bad record
+			}
+			putErr = put(&inc)
+			return putErr
+		})
+		switch {
+		case putErr != nil:
+			return putErr
+		case err != nil:
+			refused = fmt.Errorf("%s: %s", file, describe(err))
+		case bad > 0 && !*skip:
+			refused = fmt.Errorf("%s: %d of %d %ss are invalid; nothing was imported (--skip-invalid imports the rest)", file, bad, total, what)
+		case bad == total:
+			refused = fmt.Errorf("%s: none of the %d %ss is valid; nothing was imported", file, bad, what)
+		}
+		return refused
+	})
+	if refused != nil {
+		return refused
+	}
 	if err != nil {
 		return fmt.Errorf("nothing was imported: %s", describe(err))
 	}
-	fmt.Fprintf(stdout, "imported %d incidents from %s into %s: %d new, %d replaced\n", len(incs), file, *db, created, updated)
-	if len(bad) > 0 {
-		fmt.Fprintf(stdout, "skipped %d invalid %ss, listed on standard error\n", len(bad), what)
+	incs := created + updated
+	fmt.Fprintf(stdout, "imported %d incidents from %s into %s: %d new, %d replaced\n", incs, file, *db, created, updated)
+	if bad > 0 {
+		fmt.Fprintf(stdout, "skipped %d invalid %ss, listed on standard error\n", bad, what)
 	}
 	return nil
 }

@@ -1,0 +1,84 @@
+package geo
+
+import (
+	"strings"
+	"testing"
+	"testing/iotest"
+)
+
+// Read in pieces of any size, valid UTF-8 passes whole and the first bad
+// byte is found at its offset, whether or not a read cuts a rune.
+func TestUTF8ReaderAcrossReads(t *testing.T) {
+	valid := `{"title":"Ben Guerdane بن قردان — Ras Jedir 𝄞"}`
+	for _, cut := range []bool{false, true} {
+		var r = strings.NewReader(valid)
+		var got strings.Builder
+		u := &utf8Reader{r: r}
+		if cut {
+			u = &utf8Reader{r: iotest.OneByteReader(strings.NewReader(valid))}
+		}
+		buf := make([]byte, 7)
+		for {
+			n, err := u.Read(buf)
+			got.Write(buf[:n])
+			if err != nil {
+				break
+			}
+		}
+		if got.String() != valid {
+			t.Errorf("cut %v: got %q, want the text whole", cut, got.String())
+		}
+	}
+	bad := "{\"t\":\"قر\xff\"}"
+	err := ReadIncidents(iotest.OneByteReader(strings.NewReader(bad)), func(Incident, *FeatureError) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "not UTF-8 at byte 10") {
+		t.Errorf("got %v, want not UTF-8 at byte 10", err)
+	}
+	truncated := "{\"t\":\"ق" + "\xd9"
+	err = ReadIncidents(strings.NewReader(truncated), func(Incident, *FeatureError) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "not UTF-8 at byte 8") {
+		t.Errorf("a rune cut by the end of the file: got %v, want not UTF-8 at byte 8", err)
+	}
+}
+
+// Members in any order; a single Feature; what is not a collection.
+func TestReadIncidentsShapes(t *testing.T) {
+	feature := `{"type":"Feature","geometry":{"type":"Point","coordinates":[11.2,33.1]},"properties":{"title":"x","event_date":"2016-03-07","time_precision":1,` +
+		`"disorder_type":"Political violence","event_type":"Battles","sub_event_type":"Armed clash","actor1":"Military Forces of Tunisia","country":"TN","geo_precision":1,` +
+		`"sources":[{"publisher":"Reuters","url":"https://www.reuters.com/x"}]}}`
+	count := func(doc string) (int, int, error) {
+		ok, bad := 0, 0
+		err := ReadIncidents(strings.NewReader(doc), func(_ Incident, fe *FeatureError) error {
+			if fe != nil {
+				bad++
+			} else {
+				ok++
+			}
+			return nil
+		})
+		return ok, bad, err
+	}
+	for doc, want := range map[string]string{
+		`{"features":[` + feature + `,` + feature + `,{}],"type":"FeatureCollection"}`: "2 1 <nil>",
+		feature: "1 0 <nil>",
+		`{"type":"FeatureCollection","features":[]}`:   "0 0 the FeatureCollection has no features",
+		`{"features":[` + feature + `],"type":"Point"}`: `1 0 expected a GeoJSON FeatureCollection or Feature, got type "Point"`,
+		`{"type":"Feature","features":[]}`:             `0 0 expected a GeoJSON FeatureCollection or Feature, got type "Feature" with features`,
+		`[1,2]`:                                        "0 0 expected a GeoJSON FeatureCollection or Feature, got an array",
+		`{"type":"FeatureCollection","features":[` + feature + `]} {}`: "1 0 not GeoJSON: more data after the object, at byte",
+		`{"type":"FeatureCollection","features":[` + feature:           "1 0 not GeoJSON: the JSON ends early",
+	} {
+		ok, bad, err := count(doc)
+		got := strings.Join([]string{itoa(ok), itoa(bad), errString(err)}, " ")
+		if !strings.HasPrefix(got, want) {
+			t.Errorf("%.60s…: got %q, want %q", doc, got, want)
+		}
+	}
+}
+
+func errString(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	return err.Error()
+}
