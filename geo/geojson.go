@@ -93,26 +93,36 @@ func RoundGeometry(g orb.Geometry) orb.Geometry {
 // IncidentFromFeature turns a GeoJSON feature into an incident and validates
 // it. The feature's id, when a positive integer, becomes the incident's ID.
 func IncidentFromFeature(raw []byte) (Incident, error) {
-	// The id and the geometry's shape first, from the text: orb's decoder
-	// reads [] as a point at 0,0, and a JSON number loses ids past 2^53.
-	var raws struct {
-		ID       json.RawMessage `json:"id"`
-		Geometry json.RawMessage `json:"geometry"`
+	// One pass splits the feature; the id and the geometry's shape are
+	// checked from the text: orb's decoder reads [] as a point at 0,0, and
+	// a JSON number loses ids past 2^53.
+	var f struct {
+		Type       string          `json:"type"`
+		ID         json.RawMessage `json:"id"`
+		Geometry   json.RawMessage `json:"geometry"`
+		Properties json.RawMessage `json:"properties"`
 	}
-	if err := json.Unmarshal(raw, &raws); err != nil {
-		return Incident{}, Errorf(EInvalid, "not a GeoJSON Feature: %s", jsonReason(err))
-	}
-	if problem := positionProblems(raws.Geometry); problem != "" {
-		return Incident{}, &Error{Kind: EInvalid, Message: "invalid incident", Problems: []Problem{{Field: "geometry", Reason: problem}}}
-	}
-	var f geojson.FeatureOf[json.RawMessage]
 	if err := json.Unmarshal(raw, &f); err != nil {
 		return Incident{}, Errorf(EInvalid, "not a GeoJSON Feature: %s", jsonReason(err))
+	}
+	if f.Type != "Feature" {
+		return Incident{}, Errorf(EInvalid, "not a GeoJSON Feature: its type is %s", quote(f.Type))
+	}
+	if problem := positionProblems(f.Geometry); problem != "" {
+		return Incident{}, &Error{Kind: EInvalid, Message: "invalid incident", Problems: []Problem{{Field: "geometry", Reason: problem}}}
+	}
+	var geometry orb.Geometry
+	if len(f.Geometry) > 0 && !bytes.Equal(f.Geometry, []byte("null")) {
+		g, err := geojson.UnmarshalGeometry(f.Geometry)
+		if err != nil {
+			return Incident{}, Errorf(EInvalid, "not a GeoJSON Feature: %s", jsonReason(err))
+		}
+		geometry = g.Geometry()
 	}
 	var inc Incident
 	var ps problems
 	var problem string
-	if inc.ID, problem = parseID(raws.ID); problem != "" {
+	if inc.ID, problem = parseID(f.ID); problem != "" {
 		ps.add("id", "%s", problem)
 	}
 	var p IncidentProperties
@@ -137,7 +147,7 @@ func IncidentFromFeature(raw []byte) (Incident, error) {
 	inc.Fatalities, inc.Injuries = p.Fatalities, p.Injuries
 	inc.Location, inc.Admin1, inc.Country = p.Location, p.Admin1, strings.ToUpper(p.Country)
 	inc.Sources, inc.Disagreements, inc.Tags, inc.Notes = p.Sources, p.Disagreements, p.Tags, p.Notes
-	inc.Geometry = f.Geometry
+	inc.Geometry = geometry
 	if err := inc.Validate(); err != nil {
 		var e *Error
 		errors.As(err, &e)

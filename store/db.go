@@ -39,16 +39,21 @@ type DB struct {
 // finish before it gives up with a clear error.
 var WriteWait = 60 * time.Second
 
-// driverName is go-sqlite3 with the database file mapped into memory: a
-// read then costs no system call per page (the page cache holds the file
-// either way).
-const driverName = "sqlite3_mmap"
+// Two flavours of go-sqlite3. Readers map the file into memory: a read
+// then costs no system call per page (the page cache holds the file either
+// way). The writer keeps its temporary data in memory: each statement of
+// an import would otherwise write a statement journal to a temporary file.
+const (
+	readerDriver = "sqlite3_reader"
+	writerDriver = "sqlite3_writer"
+)
 
 func init() {
-	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-		_, err := c.Exec(`PRAGMA mmap_size = 4294967296`, nil)
-		return err
-	}})
+	pragma := func(p string) func(*sqlite3.SQLiteConn) error {
+		return func(c *sqlite3.SQLiteConn) error { _, err := c.Exec(p, nil); return err }
+	}
+	sql.Register(readerDriver, &sqlite3.SQLiteDriver{ConnectHook: pragma(`PRAGMA mmap_size = 4294967296`)})
+	sql.Register(writerDriver, &sqlite3.SQLiteDriver{ConnectHook: pragma(`PRAGMA temp_store = MEMORY`)})
 }
 
 // Open opens (creating if needed) the database at path and applies any
@@ -64,7 +69,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	params.Set("_recursive_triggers", "on") // INSERT OR REPLACE fires the summaries' delete trigger
 	params.Set("_synchronous", "NORMAL")
 	params.Set("_txlock", "immediate")
-	writer, err := sql.Open(driverName, "file:"+path+"?"+params.Encode())
+	// A large import touches every index on every row: a cache of 64 MB
+	// keeps their pages in memory (readers map the file instead).
+	params.Set("_cache_size", "-65536")
+	writer, err := sql.Open(writerDriver, "file:"+path+"?"+params.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open db %s: %w", path, err)
 	}
@@ -81,9 +89,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 
 	params.Del("_txlock")
+	params.Del("_cache_size")
 	params.Del("_journal_mode") // set once by the writer; readers cannot change it
 	params.Set("mode", "ro")
-	reader, err := sql.Open(driverName, "file:"+path+"?"+params.Encode())
+	reader, err := sql.Open(readerDriver, "file:"+path+"?"+params.Encode())
 	if err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("open db %s: %w", path, err)

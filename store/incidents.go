@@ -289,7 +289,13 @@ func putIncident(ctx context.Context, tx *Tx, inc *geo.Incident, lines contextLi
 	if inc.ID != 0 {
 		id = inc.ID
 	}
-	res, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO incidents (id, title, summary, event_date,
+	// A new row is a plain insert: OR REPLACE would make SQLite keep a
+	// statement journal for every row of an import.
+	verb := `INSERT`
+	if !created {
+		verb = `INSERT OR REPLACE`
+	}
+	res, err := tx.ExecContext(ctx, verb+` INTO incidents (id, title, summary, event_date,
 		date_first, date_last, time_precision, disorder_type, event_type, sub_event_type,
 		actor1, assoc_actor_1, actor2, assoc_actor_2, fatalities, injuries, location, admin1,
 		country, geo_precision, geom, min_x, min_y, max_x, max_y, sources, disagreements, tags,

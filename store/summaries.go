@@ -48,10 +48,13 @@ func rebuildSummaries(ctx context.Context, tx *Tx) error {
 // bulk turns the summary triggers off for an import once it has written
 // so many rows that summing them all again at the end is cheaper than
 // keeping the summaries row by row: from bulkRows rows, and half as many
-// as were stored before.
+// as were stored before. It drops the plain indexes of incidents and their
+// versions too, and
+// builds them again at the end, from sorted rows, in the same transaction.
 type bulk struct {
 	stored, rows int
 	on           bool
+	indexes      []string // the CREATE INDEX statements to run at the end
 }
 
 func newBulk(ctx context.Context, tx *Tx) (*bulk, error) {
@@ -67,18 +70,48 @@ func (b *bulk) row(ctx context.Context, tx *Tx) error {
 		return nil
 	}
 	b.on = true
-	_, err := tx.ExecContext(ctx, `UPDATE summary_state SET bulk = 1`)
-	return err
+	if _, err := tx.ExecContext(ctx, `UPDATE summary_state SET bulk = 1`); err != nil {
+		return err
+	}
+	// Not the ones an import looks rows up by: the unique ones, and the
+	// versions by incident.
+	rows, err := tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_master
+		WHERE type = 'index' AND tbl_name IN ('incidents', 'incident_versions') AND sql IS NOT NULL
+		AND sql NOT LIKE 'CREATE UNIQUE%' AND name <> 'incident_versions_id'`)
+	if err != nil {
+		return err
+	}
+	var names []string
+	for rows.Next() {
+		var name, create string
+		if err := rows.Scan(&name, &create); err != nil {
+			rows.Close()
+			return err
+		}
+		names, b.indexes = append(names, name), append(b.indexes, create)
+	}
+	rows.Close()
+	for _, name := range names {
+		if _, err := tx.ExecContext(ctx, `DROP INDEX "`+name+`"`); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
-// end turns the triggers on again and rebuilds the summaries, if they were
-// off, before the import commits.
+// end turns the triggers on again, builds the indexes and rebuilds the
+// summaries, if bulk was on, before the import commits.
 func (b *bulk) end(ctx context.Context, tx *Tx) error {
 	if !b.on {
 		return nil
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE summary_state SET bulk = 0`); err != nil {
 		return err
+	}
+	for _, create := range b.indexes {
+		if _, err := tx.ExecContext(ctx, create); err != nil {
+			return err
+		}
 	}
 	return rebuildSummaries(ctx, tx)
 }

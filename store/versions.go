@@ -42,20 +42,10 @@ func versionSeconds(t time.Time, roundUp bool) float64 {
 func recordVersion(ctx context.Context, tx *Tx, id int64, change string) error {
 	at := versionTime(tx.now)
 	e := geo.EditOf(ctx)
-	if _, err := tx.ExecContext(ctx, `UPDATE incident_versions_rtree SET max_t = ?
-		WHERE version_id = (SELECT version_id FROM incident_versions WHERE id = ? AND valid_to IS NULL)`,
-		versionSeconds(tx.now, true), id); err != nil {
-		return fmt.Errorf("close version of incident %d: %w", id, err)
-	}
-	if change == geo.ChangeDelete {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO incident_versions (valid_from, valid_to, author, edit_summary, change, `+versionColumns+`)
-			SELECT ?, ?, ?, ?, ?, `+versionColumns+` FROM incident_versions WHERE id = ? AND valid_to IS NULL`,
-			at, at, e.Author, e.Summary, change, id); err != nil {
-			return fmt.Errorf("record the deletion of incident %d: %w", id, err)
+	if change != geo.ChangeCreate { // a new incident has no version to end
+		if err := endVersion(ctx, tx, id, change, at, e); err != nil {
+			return err
 		}
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE incident_versions SET valid_to = ? WHERE id = ? AND valid_to IS NULL`, at, id); err != nil {
-		return fmt.Errorf("close version of incident %d: %w", id, err)
 	}
 	if change == geo.ChangeDelete {
 		return nil
@@ -73,6 +63,27 @@ func recordVersion(ctx context.Context, tx *Tx, id int64, change string) error {
 		SELECT version_id, min_x, max_x, min_y, max_y, ?, ? FROM incident_versions WHERE version_id = ?`,
 		versionSeconds(tx.now, false), farFuture, vid); err != nil {
 		return fmt.Errorf("index version of incident %d: %w", id, err)
+	}
+	return nil
+}
+
+// endVersion ends the current version of incident id at at; for a
+// deletion, it records the tombstone first.
+func endVersion(ctx context.Context, tx *Tx, id int64, change, at string, e geo.Edit) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE incident_versions_rtree SET max_t = ?
+		WHERE version_id = (SELECT version_id FROM incident_versions WHERE id = ? AND valid_to IS NULL)`,
+		versionSeconds(tx.now, true), id); err != nil {
+		return fmt.Errorf("close version of incident %d: %w", id, err)
+	}
+	if change == geo.ChangeDelete {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO incident_versions (valid_from, valid_to, author, edit_summary, change, `+versionColumns+`)
+			SELECT ?, ?, ?, ?, ?, `+versionColumns+` FROM incident_versions WHERE id = ? AND valid_to IS NULL`,
+			at, at, e.Author, e.Summary, change, id); err != nil {
+			return fmt.Errorf("record the deletion of incident %d: %w", id, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE incident_versions SET valid_to = ? WHERE id = ? AND valid_to IS NULL`, at, id); err != nil {
+		return fmt.Errorf("close version of incident %d: %w", id, err)
 	}
 	return nil
 }

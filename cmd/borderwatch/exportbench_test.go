@@ -52,27 +52,72 @@ func TestExportBenchmark(t *testing.T) {
 	}
 	os.Remove(geojson)
 
+	out := filepath.Join(dir, "out.geojson")
+	compare(t, n, "borderwatch export", "ogr2ogr -f GeoJSON", map[string]func() (float64, float64){
+		"borderwatch export": func() (float64, float64) { defer os.Remove(out); return runTo(t, out, bin, "export", "--db", db) },
+		"ogr2ogr -f GeoJSON": func() (float64, float64) {
+			defer os.Remove(out)
+			return runTo(t, "", "ogr2ogr", "-f", "GeoJSON", out, gpkg, "incidents")
+		},
+	})
+}
+
+// TestImportBenchmark compares `borderwatch import` of a GeoJSON file of n
+// synthetic incidents into a new database with `ogr2ogr -f GPKG` of the
+// same file, in one run: wall time, rows/s and peak resident memory.
+//
+//	BORDERWATCH_BENCH_IMPORT=1000000 go test -run TestImportBenchmark -v -timeout 60m ./cmd/borderwatch
+//
+// (`go tool -modfile=tools.mod task bench:import` does this.)
+func TestImportBenchmark(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("BORDERWATCH_BENCH_IMPORT"))
+	if n <= 0 {
+		t.Skip("set BORDERWATCH_BENCH_IMPORT=ROWS to run the import benchmark")
+	}
+	gdal(t)
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "borderwatch")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	file := filepath.Join(dir, "incidents.geojson")
+	writeSynthetic(t, file, n, "geojson", 1)
+	if fi, err := os.Stat(file); err == nil {
+		fmt.Printf("%s: %d incidents, %.0f MB\n", filepath.Base(file), n, float64(fi.Size())/1e6)
+	}
+	db, gpkg := filepath.Join(dir, "bench.db"), filepath.Join(dir, "bench.gpkg")
+	fresh := func(paths ...string) {
+		for _, p := range paths {
+			for _, suffix := range []string{"", "-wal", "-shm"} {
+				os.Remove(p + suffix)
+			}
+		}
+	}
+	compare(t, n, "borderwatch import", "ogr2ogr -f GPKG", map[string]func() (float64, float64){
+		"borderwatch import": func() (float64, float64) { fresh(db); return runTo(t, os.DevNull, bin, "import", "--db", db, file) },
+		"ogr2ogr -f GPKG":    func() (float64, float64) { fresh(gpkg); return runTo(t, "", "ogr2ogr", "-f", "GPKG", gpkg, file, "-nln", "incidents") },
+	})
+}
+
+// compare runs ours and theirs three times each, interleaved, and prints
+// the medians of wall time, rows/s and peak RSS, and the ratio of speeds.
+func compare(t *testing.T, n int, ours, theirs string, run map[string]func() (wall, rss float64)) {
 	type result struct{ wall, rss []float64 }
-	results := map[string]*result{"borderwatch export": {}, "ogr2ogr -f GeoJSON": {}}
-	for round := 0; round < 3; round++ {
-		out := filepath.Join(dir, "out.geojson")
-		w, rss := runTo(t, out, bin, "export", "--db", db)
-		results["borderwatch export"].wall = append(results["borderwatch export"].wall, w)
-		results["borderwatch export"].rss = append(results["borderwatch export"].rss, rss)
-		os.Remove(out)
-		w, rss = runTo(t, "", "ogr2ogr", "-f", "GeoJSON", out, gpkg, "incidents")
-		results["ogr2ogr -f GeoJSON"].wall = append(results["ogr2ogr -f GeoJSON"].wall, w)
-		results["ogr2ogr -f GeoJSON"].rss = append(results["ogr2ogr -f GeoJSON"].rss, rss)
-		os.Remove(out)
+	results := map[string]*result{ours: {}, theirs: {}}
+	for range 3 {
+		for _, name := range []string{ours, theirs} {
+			w, rss := run[name]()
+			results[name].wall = append(results[name].wall, w)
+			results[name].rss = append(results[name].rss, rss)
+		}
 	}
 	fmt.Printf("\n%d incidents, 3 runs each, medians:\n%-22s %10s %12s %12s\n", n, "", "seconds", "rows/s", "peak RSS MB")
-	for _, name := range []string{"borderwatch export", "ogr2ogr -f GeoJSON"} {
+	for _, name := range []string{ours, theirs} {
 		r := results[name]
 		w, m := median(r.wall), median(r.rss)
 		fmt.Printf("%-22s %10.2f %12.0f %12.1f\n", name, w, float64(n)/w, m)
 	}
-	ratio := median(results["ogr2ogr -f GeoJSON"].wall) / median(results["borderwatch export"].wall)
-	fmt.Printf("borderwatch export is %.2fx the speed of ogr2ogr\n", ratio)
+	fmt.Printf("%s is %.2fx the speed of %s\n", ours, median(results[theirs].wall)/median(results[ours].wall), theirs)
 }
 
 // runTo runs a command, its stdout into file (if given), and returns its

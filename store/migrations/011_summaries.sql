@@ -43,8 +43,9 @@ INSERT INTO summary_state (bulk, stale) VALUES (0, 1);
 
 -- Finds a cell's members again when one on the edge of its box leaves.
 CREATE INDEX incidents_cell ON incidents (event_type, mx, my, px, py);
--- The sort orders the API offers.
+-- The sort orders the API offers, over everything and within one type.
 CREATE INDEX incidents_event_date ON incidents (event_date, id);
+CREATE INDEX incidents_type_date ON incidents (event_type, event_date, id);
 
 -- The R*Tree carries each incident's dates and type, so that a box's count
 -- and its first page in date order need no row but the page's.
