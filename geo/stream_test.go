@@ -61,10 +61,10 @@ func TestReadIncidentsShapes(t *testing.T) {
 	for doc, want := range map[string]string{
 		`{"features":[` + feature + `,` + feature + `,{}],"type":"FeatureCollection"}`: "2 1 <nil>",
 		feature: "1 0 <nil>",
-		`{"type":"FeatureCollection","features":[]}`:   "0 0 the FeatureCollection has no features",
-		`{"features":[` + feature + `],"type":"Point"}`: `1 0 expected a GeoJSON FeatureCollection or Feature, got type "Point"`,
-		`{"type":"Feature","features":[]}`:             `0 0 expected a GeoJSON FeatureCollection or Feature, got type "Feature" with features`,
-		`[1,2]`:                                        "0 0 expected a GeoJSON FeatureCollection or Feature, got an array",
+		`{"type":"FeatureCollection","features":[]}`:                   "0 0 the FeatureCollection has no features",
+		`{"features":[` + feature + `],"type":"Point"}`:                `1 0 expected a GeoJSON FeatureCollection or Feature, got type "Point"`,
+		`{"type":"Feature","features":[]}`:                             `0 0 expected a GeoJSON FeatureCollection or Feature, got type "Feature" with features`,
+		`[1,2]`:                                                        "0 0 expected a GeoJSON FeatureCollection or Feature, got an array",
 		`{"type":"FeatureCollection","features":[` + feature + `]} {}`: "1 0 not GeoJSON: more data after the object, at byte",
 		`{"type":"FeatureCollection","features":[` + feature:           "1 0 not GeoJSON: the JSON ends early",
 	} {

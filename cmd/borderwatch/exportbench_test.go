@@ -95,7 +95,10 @@ func TestImportBenchmark(t *testing.T) {
 	}
 	compare(t, n, "borderwatch import", "ogr2ogr -f GPKG", map[string]func() (float64, float64){
 		"borderwatch import": func() (float64, float64) { fresh(db); return runTo(t, os.DevNull, bin, "import", "--db", db, file) },
-		"ogr2ogr -f GPKG":    func() (float64, float64) { fresh(gpkg); return runTo(t, "", "ogr2ogr", "-f", "GPKG", gpkg, file, "-nln", "incidents") },
+		"ogr2ogr -f GPKG": func() (float64, float64) {
+			fresh(gpkg)
+			return runTo(t, "", "ogr2ogr", "-f", "GPKG", gpkg, file, "-nln", "incidents")
+		},
 	})
 }
 
