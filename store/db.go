@@ -39,21 +39,16 @@ type DB struct {
 // finish before it gives up with a clear error.
 var WriteWait = 60 * time.Second
 
-// Two flavours of go-sqlite3. Readers map the file into memory: a read
-// then costs no system call per page (the page cache holds the file either
-// way). The writer keeps its temporary data in memory: each statement of
-// an import would otherwise write a statement journal to a temporary file.
-const (
-	readerDriver = "sqlite3_reader"
-	writerDriver = "sqlite3_writer"
-)
+// readerDriver is go-sqlite3 with the database file mapped into memory,
+// for the readers: a read then costs no system call per page (the page
+// cache holds the file either way). The writer reads through its own cache.
+const readerDriver = "sqlite3_reader"
 
 func init() {
-	pragma := func(p string) func(*sqlite3.SQLiteConn) error {
-		return func(c *sqlite3.SQLiteConn) error { _, err := c.Exec(p, nil); return err }
-	}
-	sql.Register(readerDriver, &sqlite3.SQLiteDriver{ConnectHook: pragma(`PRAGMA mmap_size = 4294967296`)})
-	sql.Register(writerDriver, &sqlite3.SQLiteDriver{ConnectHook: pragma(`PRAGMA temp_store = MEMORY`)})
+	sql.Register(readerDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		_, err := c.Exec(`PRAGMA mmap_size = 4294967296`, nil)
+		return err
+	}})
 }
 
 // Open opens (creating if needed) the database at path and applies any
@@ -72,7 +67,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	// A large import touches every index on every row: a cache of 64 MB
 	// keeps their pages in memory (readers map the file instead).
 	params.Set("_cache_size", "-65536")
-	writer, err := sql.Open(writerDriver, "file:"+path+"?"+params.Encode())
+	writer, err := sql.Open("sqlite3", "file:"+path+"?"+params.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open db %s: %w", path, err)
 	}

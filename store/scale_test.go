@@ -122,3 +122,52 @@ func BenchmarkScale(b *testing.B) {
 		useSummaries = true
 	}
 }
+
+// BenchmarkAsOfBoxPage pins a page of a box (0.4°, about 1% of the data)
+// to a moment in the history of 100 000 incidents with five versions each,
+// beside the same page of the current data, in the same run:
+//
+//	go test -run '^$' -bench AsOfBoxPage ./store
+func BenchmarkAsOfBoxPage(b *testing.B) {
+	ctx := context.Background()
+	db := openTestDB(b)
+	r := rand.New(rand.NewPCG(9, 10))
+	const n = 100_000
+	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return clock }
+	var pins []time.Time
+	for version := range 5 {
+		incs := make([]geo.Incident, n)
+		for i := range incs {
+			incs[i] = randomIncident(r, i)
+			incs[i].Geometry = orb.Point{9.5 + r.Float64()*4, 30.5 + r.Float64()*6}
+			if version > 0 {
+				incs[i].ID = int64(i + 1) // a new version of each
+			}
+		}
+		if _, _, err := db.ImportIncidents(ctx, incs); err != nil {
+			b.Fatal(err)
+		}
+		pins = append(pins, clock)
+		clock = clock.Add(time.Hour)
+	}
+	for _, tt := range []struct {
+		name string
+		asOf time.Time
+	}{{"current", time.Time{}}, {"as_of", pins[2].Add(time.Minute)}} {
+		b.Run(tt.name, func(b *testing.B) {
+			r := rand.New(rand.NewPCG(7, 8))
+			matched := 0
+			for b.Loop() {
+				lon, lat := 9.7+r.Float64()*3.6, 30.7+r.Float64()*5.6
+				f := geo.Filter{BBox: &orb.Bound{Min: orb.Point{lon - 0.2, lat - 0.2}, Max: orb.Point{lon + 0.2, lat + 0.2}}, Limit: 100, AsOf: tt.asOf}
+				p, err := db.Incidents(ctx, f)
+				if err != nil {
+					b.Fatal(err)
+				}
+				matched = p.NumberMatched
+			}
+			b.ReportMetric(float64(matched), "matched")
+		})
+	}
+}

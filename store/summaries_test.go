@@ -288,4 +288,21 @@ func TestWritesShowInSummariesAtOnce(t *testing.T) {
 	if got := counts(); got != [4]int{0, 0, 0, 0} {
 		t.Errorf("after a delete: got %v, want none", got)
 	}
+	// Imports: a small one kept row by row, a large one summed at its end.
+	for _, size := range []int{3, bulkRows + 10} {
+		before := counts()
+		riots := make([]geo.Incident, size)
+		for i := range riots {
+			riots[i] = inc
+			riots[i].ID = 0
+			riots[i].EventType, riots[i].SubEventType, riots[i].DisorderType = "Riots", "Violent demonstration", geo.DisorderDemonstrations
+		}
+		if _, _, err := db.ImportIncidents(ctx, riots); err != nil {
+			t.Fatal(err)
+		}
+		want := [4]int{before[0] + size, before[1] + size, before[2] + size, before[3] + size}
+		if got := counts(); got != want {
+			t.Errorf("after importing %d riots: got %v, want %v", size, got, want)
+		}
+	}
 }
