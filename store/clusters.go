@@ -97,8 +97,22 @@ func summaryCells(ctx context.Context, tx *Tx, z int, span cellSpan, types []str
 }
 
 // queryCells groups the rows f selects in the cells of span: what the
-// summaries hold, worked out from the rows.
+// summaries hold, worked out from the rows. A date range that selects
+// fewer rows than the box is read from the dates' covering index, the cell
+// test deciding; otherwise the R*Tree finds the box's rows.
 func queryCells(ctx context.Context, tx *Tx, f geo.Filter, span cellSpan) ([]gridCell, error) {
+	if hasDates(f) && f.AsOf.IsZero() && f.BBox != nil {
+		box, args := boxClause(span.bound(), `(max_x >= ? AND min_x <= ? AND max_y >= ? AND min_y <= ?)`)
+		cond, cargs := spansWhere(f)
+		var inBox, inDates int
+		if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM incidents_rtree WHERE `+box+`),
+			(SELECT coalesce(sum(n), 0) FROM incident_spans WHERE `+cond+`)`, append(args, cargs...)...).Scan(&inBox, &inDates); err != nil {
+			return nil, err
+		}
+		if inDates < inBox/8 {
+			f.BBox = nil
+		}
+	}
 	where, args := inCells(f, span)
 	n := strconv.FormatInt(span.n, 10)
 	return scanCells(tx.QueryContext(ctx, `SELECT count(*), sum(`+rowKey(f)+`), sum(i.px), sum(i.py), min(i.px), min(i.py), max(i.px), max(i.py)`+
@@ -108,10 +122,13 @@ func queryCells(ctx context.Context, tx *Tx, f geo.Filter, span cellSpan) ([]gri
 // inCells is the WHERE clause for the rows f selects whose marker is in
 // the cells of span.
 func inCells(f geo.Filter, span cellSpan) (string, []any) {
-	f.BBox, f.MarkerInBox = span.bound(), false
-	if len(span.xs) == 1 && span.xs[0] == [2]int64{0, span.n - 1} && span.y0 == 0 && span.y1 == span.n-1 {
-		f.BBox = nil // the whole world
+	switch whole := len(span.xs) == 1 && span.xs[0] == [2]int64{0, span.n - 1} && span.y0 == 0 && span.y1 == span.n-1; {
+	case whole:
+		f.BBox = nil
+	case f.BBox != nil:
+		f.BBox = span.bound() // candidates: the cell test decides
 	}
+	f.MarkerInBox = false
 	where, args := whereClause(f, true)
 	cond, cargs := span.where(`i.mx`, `i.my`, true)
 	if where == "" {

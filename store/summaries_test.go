@@ -155,6 +155,54 @@ func TestClusterSummariesAgreeWithTheRows(t *testing.T) {
 	if compared < 10000 {
 		t.Errorf("compared %d members in all: the views missed the data", compared)
 	}
+
+	// Date ranges are grouped from the rows, through the dates' index or the
+	// R*Tree, whichever reads less: both agree with the same view pinned to
+	// now, which groups the current versions instead.
+	now := time.Now().Add(time.Hour)
+	paths := map[bool]int{}
+	for v := range 200 {
+		z := r.IntN(GridMaxZoom + 1)
+		lon, lat := 9+r.Float64()*6, 30+r.Float64()*7
+		w := 360 / math.Exp2(float64(z)) * (0.5 + r.Float64()*3)
+		from := time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, r.IntN(400))
+		f := geo.Filter{BBox: &orb.Bound{Min: orb.Point{lon - w, max(-90, lat-w/2)}, Max: orb.Point{lon + w, min(90, lat+w/2)}},
+			From: from, To: from.AddDate(0, 0, r.IntN(60))}
+		f.BBox.Min[0], f.BBox.Max[0] = max(f.BBox.Min[0], -180), min(f.BBox.Max[0], 180)
+		span := cellsOf(f.BBox, gridCells(z))
+		got, err := queryCells(ctx, tx, f, span)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pinned := f
+		pinned.AsOf = now
+		want, err := queryCells(ctx, tx, pinned, span)
+		if err != nil {
+			t.Fatal(err)
+		}
+		key := func(c gridCell) string { return fmt.Sprint(c.Count, c.Bound) }
+		a, b := make([]string, len(got)), make([]string, len(want))
+		for i := range got {
+			a[i] = key(got[i])
+		}
+		for i := range want {
+			b[i] = key(want[i])
+		}
+		slices.Sort(a)
+		slices.Sort(b)
+		if !slices.Equal(a, b) {
+			t.Fatalf("view %d (zoom %d, %+v): grouped %v, pinned to now %v", v, z, f, a, b)
+		}
+		var inBox, inDates int
+		box, args := boxClause(span.bound(), `(max_x >= ? AND min_x <= ? AND max_y >= ? AND min_y <= ?)`)
+		cond, cargs := spansWhere(f)
+		tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM incidents_rtree WHERE `+box+`), (SELECT coalesce(sum(n), 0) FROM incident_spans WHERE `+cond+`)`,
+			append(args, cargs...)...).Scan(&inBox, &inDates)
+		paths[inDates < inBox/8]++
+	}
+	if paths[true] == 0 || paths[false] == 0 {
+		t.Errorf("the views took the dates' index %d times and the R*Tree %d times: want both paths tried", paths[true], paths[false])
+	}
 }
 
 // A page of a box read through the R*Tree's own columns holds the same
