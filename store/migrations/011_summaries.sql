@@ -48,8 +48,10 @@ CREATE INDEX incidents_cell ON incidents (event_type, mx, my, px, py);
 DROP INDEX incidents_date;
 DROP INDEX incidents_type;
 CREATE INDEX incidents_date ON incidents (date_first, date_last, event_type, mx, my, px, py);
--- The sort orders the API offers, over everything and within one type.
-CREATE INDEX incidents_event_date ON incidents (event_date, id);
+-- The sort orders the API offers, over everything and within one type. The
+-- first carries what a box's page tests, so that the page of a dense box is
+-- read in order from it, no row but the page's touched.
+CREATE INDEX incidents_event_date ON incidents (event_date, id, min_x, max_x, min_y, max_y, event_type, date_first, date_last);
 CREATE INDEX incidents_type_date ON incidents (event_type, event_date, id);
 
 -- The R*Tree carries each incident's dates and type, so that a box's count
