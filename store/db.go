@@ -39,14 +39,16 @@ type DB struct {
 // finish before it gives up with a clear error.
 var WriteWait = 60 * time.Second
 
-// readerDriver is go-sqlite3 with the database file mapped into memory,
-// for the readers: a read then costs no system call per page (the page
-// cache holds the file either way). The writer reads through its own cache.
+// readerDriver is go-sqlite3 with the first 256 MiB of the database file
+// mapped into memory, for the readers: a read there costs no system call
+// per page. No more, so that a process reading the whole file (an export)
+// does not count all of it as its own memory. The writer reads through
+// its own cache.
 const readerDriver = "sqlite3_reader"
 
 func init() {
 	sql.Register(readerDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-		_, err := c.Exec(`PRAGMA mmap_size = 4294967296`, nil)
+		_, err := c.Exec(`PRAGMA mmap_size = 268435456`, nil)
 		return err
 	}})
 }

@@ -38,6 +38,7 @@ type Member struct {
 type FeatureCollection struct {
 	w       *bufio.Writer
 	display bool
+	markers bool // incidents carry only what a marker and its popup show
 	points  bool
 	n       int
 	closed  bool
@@ -88,7 +89,11 @@ func (fc *FeatureCollection) Incident(inc geo.Incident) error {
 	if fc.points {
 		inc.Geometry = geo.RepresentativePoint(inc.Geometry)
 	}
-	return fc.add(incidentFeature(inc, fc.display, nil))
+	f := incidentFeature(inc, fc.display, nil)
+	if fc.markers {
+		f.Properties = newMarkerProps(f.Properties.(geo.IncidentProperties))
+	}
+	return fc.add(f)
 }
 
 // Feature adds one feature of a context layer.
@@ -133,7 +138,7 @@ type incidentJSON struct {
 	Type       string                 `json:"type"`
 	ID         any                    `json:"id,omitempty"`
 	Geometry   geojson.Geometry       `json:"geometry"`
-	Properties geo.IncidentProperties `json:"properties"`
+	Properties any                    `json:"properties"` // geo.IncidentProperties, or markerProps
 	Marker     *[2]float64            `json:"marker,omitempty"`
 	Labels     *labelsJSON            `json:"labels,omitempty"`
 	Links      []Link                 `json:"links,omitempty"`
@@ -243,6 +248,7 @@ func writeFeatures(w io.Writer, p featuresPage, now time.Time) error {
 // writeClusters writes a map's view: clusters where many, incidents where few.
 func writeClusters(w io.Writer, cl geo.Clusters, f geo.Filter) error {
 	fc := NewFeatureCollection(w, true, append([]Member{{"numberMatched", cl.NumberMatched}, {"numberClusters", len(cl.Clusters)}}, pinMembers(f)...)...)
+	fc.markers = true
 	for _, k := range cl.Clusters {
 		fc.Cluster(k)
 	}
@@ -250,6 +256,36 @@ func writeClusters(w io.Writer, cl geo.Clusters, f geo.Filter) error {
 		fc.Incident(inc)
 	}
 	return fc.Close()
+}
+
+// markerProps are what the map draws and its popup shows of an incident
+// sent in a cluster response (static/js/incidents.js): the summary, notes,
+// tags and record times are on the incident's own page, a click away.
+type markerProps struct {
+	Title         string             `json:"title"`
+	EventDate     string             `json:"event_date"`
+	TimePrecision int                `json:"time_precision"`
+	EventType     string             `json:"event_type"`
+	SubEventType  string             `json:"sub_event_type"`
+	Actor1        string             `json:"actor1"`
+	AssocActor1   string             `json:"assoc_actor_1,omitempty"`
+	Actor2        string             `json:"actor2,omitempty"`
+	AssocActor2   string             `json:"assoc_actor_2,omitempty"`
+	Fatalities    *int               `json:"fatalities"`
+	Injuries      *int               `json:"injuries"`
+	GeoPrecision  int                `json:"geo_precision"`
+	Sources       []geo.Source       `json:"sources"`
+	Disagreements []geo.Disagreement `json:"disagreements,omitempty"`
+	BorderKm      *float64           `json:"border_km,omitempty"`
+	BarrierKm     *float64           `json:"barrier_km,omitempty"`
+	CrossingKm    *float64           `json:"crossing_km,omitempty"`
+}
+
+func newMarkerProps(p geo.IncidentProperties) markerProps {
+	return markerProps{Title: p.Title, EventDate: p.EventDate, TimePrecision: p.TimePrecision, EventType: p.EventType,
+		SubEventType: p.SubEventType, Actor1: p.Actor1, AssocActor1: p.AssocActor1, Actor2: p.Actor2, AssocActor2: p.AssocActor2,
+		Fatalities: p.Fatalities, Injuries: p.Injuries, GeoPrecision: p.GeoPrecision, Sources: p.Sources,
+		Disagreements: p.Disagreements, BorderKm: p.BorderKm, BarrierKm: p.BarrierKm, CrossingKm: p.CrossingKm}
 }
 
 // statsJSON is the filter panel's and the timeline's summary.

@@ -28,16 +28,7 @@ import (
 //
 // (`go tool -modfile=tools.mod task bench:export` does this.)
 func TestExportBenchmark(t *testing.T) {
-	n, _ := strconv.Atoi(os.Getenv("BORDERWATCH_BENCH_EXPORT"))
-	if n <= 0 {
-		t.Skip("set BORDERWATCH_BENCH_EXPORT=ROWS to run the export benchmark")
-	}
-	gdal(t)
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "borderwatch")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	n, dir, bin := benchSetup(t, "BORDERWATCH_BENCH_EXPORT")
 	db := filepath.Join(dir, "bench.db")
 	start := time.Now()
 	fillSynthetic(t, db, n)
@@ -70,16 +61,7 @@ func TestExportBenchmark(t *testing.T) {
 //
 // (`go tool -modfile=tools.mod task bench:import` does this.)
 func TestImportBenchmark(t *testing.T) {
-	n, _ := strconv.Atoi(os.Getenv("BORDERWATCH_BENCH_IMPORT"))
-	if n <= 0 {
-		t.Skip("set BORDERWATCH_BENCH_IMPORT=ROWS to run the import benchmark")
-	}
-	gdal(t)
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "borderwatch")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	n, dir, bin := benchSetup(t, "BORDERWATCH_BENCH_IMPORT")
 	file := filepath.Join(dir, "incidents.geojson")
 	writeSynthetic(t, file, n, "geojson", 1)
 	if fi, err := os.Stat(file); err == nil {
@@ -100,6 +82,23 @@ func TestImportBenchmark(t *testing.T) {
 			return runTo(t, "", "ogr2ogr", "-f", "GPKG", gpkg, file, "-nln", "incidents")
 		},
 	})
+}
+
+// benchSetup reads the number of rows from the environment variable env
+// (skipping when it is unset), needs GDAL, and builds the binary into a
+// temporary directory.
+func benchSetup(t *testing.T, env string) (n int, dir, bin string) {
+	n, _ = strconv.Atoi(os.Getenv(env))
+	if n <= 0 {
+		t.Skip("set " + env + "=ROWS to run this benchmark")
+	}
+	gdal(t)
+	dir = t.TempDir()
+	bin = filepath.Join(dir, "borderwatch")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return n, dir, bin
 }
 
 // compare runs ours and theirs three times each, interleaved, and prints
@@ -192,15 +191,17 @@ func fillSynthetic(t *testing.T, path string, n int) {
 		}
 	}
 	r := rand.New(rand.NewPCG(7, 11))
-	const batch = 20000
-	for done := 0; done < n; done += batch {
-		incs := make([]geo.Incident, 0, batch)
-		for i := done; i < min(done+batch, n); i++ {
-			incs = append(incs, syntheticIncident(r, i))
+	_, _, err = st.Import(ctx, func(put func(*geo.Incident) error) error {
+		for i := range n {
+			inc := syntheticIncident(r, i)
+			if err := put(&inc); err != nil {
+				return err
+			}
 		}
-		if _, _, err := st.ImportIncidents(ctx, incs); err != nil {
-			t.Fatal(err)
-		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 
