@@ -135,14 +135,14 @@ type clusterProps struct {
 // first, coordinates to 6 decimals; on the map, with its marker and labels
 // as foreign members; alone, with its links.
 type incidentJSON struct {
-	Type       string                 `json:"type"`
-	ID         any                    `json:"id,omitempty"`
-	Geometry   geojson.Geometry       `json:"geometry"`
-	Properties any                    `json:"properties"` // geo.IncidentProperties, or markerProps
-	Marker     *[2]float64            `json:"marker,omitempty"`
-	Labels     *labelsJSON            `json:"labels,omitempty"`
-	Links      []Link                 `json:"links,omitempty"`
-	AsOf       string                 `json:"asOf,omitempty"` // a pinned view's time: the record as it stood then
+	Type       string           `json:"type"`
+	ID         any              `json:"id,omitempty"`
+	Geometry   geojson.Geometry `json:"geometry"`
+	Properties any              `json:"properties"` // geo.IncidentProperties, or markerProps
+	Marker     *[2]float64      `json:"marker,omitempty"`
+	Labels     *labelsJSON      `json:"labels,omitempty"`
+	Links      []Link           `json:"links,omitempty"`
+	AsOf       string           `json:"asOf,omitempty"` // a pinned view's time: the record as it stood then
 }
 
 // asOf is a pinned view's time as the API writes it, or "".
