@@ -39,23 +39,35 @@ type DB struct {
 // finish before it gives up with a clear error.
 var WriteWait = 60 * time.Second
 
-// readerDriver is go-sqlite3 with the first 256 MiB of the database file
-// mapped into memory, for the readers: a read there costs no system call
-// per page. No more, so that a process reading the whole file (an export)
-// does not count all of it as its own memory. The writer reads through
-// its own cache.
-const readerDriver = "sqlite3_reader"
+// mappedDriver is go-sqlite3 with the database file mapped into memory,
+// for a server's readers: a page read then costs no system call.
+const mappedDriver = "sqlite3_mapped"
 
 func init() {
-	sql.Register(readerDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-		_, err := c.Exec(`PRAGMA mmap_size = 268435456`, nil)
+	sql.Register(mappedDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		_, err := c.Exec(`PRAGMA mmap_size = 17179869184`, nil) // 16 GiB: the whole file
 		return err
 	}})
 }
 
+// Option changes how Open opens a database.
+type Option func(*options)
+
+type options struct{ mapped bool }
+
+// Mapped makes the readers map the database file into memory: faster
+// reads for a server, whose resident memory then counts the pages it has
+// touched (they stay the page cache's). Commands that read the whole file
+// once (export, backup) do without.
+func Mapped() Option { return func(o *options) { o.mapped = true } }
+
 // Open opens (creating if needed) the database at path and applies any
 // migrations it has not seen.
-func Open(ctx context.Context, path string) (*DB, error) {
+func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if path == "" {
 		return nil, fmt.Errorf("open db: no path given")
 	}
@@ -89,7 +101,11 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	params.Del("_cache_size")
 	params.Del("_journal_mode") // set once by the writer; readers cannot change it
 	params.Set("mode", "ro")
-	reader, err := sql.Open(readerDriver, "file:"+path+"?"+params.Encode())
+	driver := "sqlite3"
+	if o.mapped {
+		driver = mappedDriver
+	}
+	reader, err := sql.Open(driver, "file:"+path+"?"+params.Encode())
 	if err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("open db %s: %w", path, err)

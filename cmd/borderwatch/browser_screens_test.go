@@ -83,6 +83,20 @@ func TestBrowserLabelsDoNotCollide(t *testing.T) {
 		if len(overlaps) > 0 {
 			t.Errorf("%dx%d: labels overlap: %v", size[0], size[1], overlaps)
 		}
+		// The timeline's date labels too: apart, and inside the axis.
+		ticks := value(t, b, chromedp.Evaluate[[]string](`(() => {
+			const axis = document.querySelector('[data-testid=timeline-axis]').getBoundingClientRect();
+			const ts = [...document.querySelectorAll('[data-testid=timeline-axis] .tick')].map((e) => [e.textContent, e.getBoundingClientRect()]);
+			const out = [];
+			ts.forEach(([text, r], i) => {
+				if (r.left < axis.left || r.right > axis.right) out.push(text + ' is cut off');
+				if (i > 0 && ts[i - 1][1].right > r.left) out.push(ts[i - 1][0] + ' / ' + text);
+			});
+			return ts.length < 2 ? ['only ' + ts.length + ' labels'] : out;
+		})()`))
+		if len(ticks) > 0 {
+			t.Errorf("%dx%d: timeline labels: %v", size[0], size[1], ticks)
+		}
 	}
 }
 

@@ -61,12 +61,16 @@ export class Timeline {
     const lo = bins[0].start, hi = bins[bins.length - 1].end;
     const span = Date.parse(hi) - Date.parse(lo) + 86400000;
     const at = (date) => x0 + ((Date.parse(date) - Date.parse(lo)) / span) * bw * bins.length;
-    for (const t of ticks(lo, hi)) {
-      const left = (at(t.date) / w) * 100;
-      if (left < 0 || left > 100) continue;
+    // Labels never overlap or run off an edge: on a narrow axis, every
+    // second (third ...) tick is labelled, each about 56 px wide.
+    const px = this.axis.clientWidth || w;
+    const placed = ticks(lo, hi).map((t) => ({ ...t, x: (at(t.date) / w) * px })).filter((t) => t.x >= 24 && t.x <= px - 24);
+    const step = placed.length > 1 ? Math.max(1, Math.ceil(56 / (placed[1].x - placed[0].x))) : 1;
+    placed.forEach((t, i) => {
+      if (i % step !== 0) return;
       this.axis.append(el('span', { class: 'tick', 'data-date': t.date }, t.text));
-      this.axis.lastChild.style.left = `${left}%`;
-    }
+      this.axis.lastChild.style.left = `${(t.x / px) * 100}%`;
+    });
     // While playing, a playhead marks where the range ends.
     if (this.timer && to) {
       const x = at(to) + bw * 0.5;
