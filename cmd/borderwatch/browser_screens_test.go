@@ -158,3 +158,25 @@ func TestBrowserPopupsClearOfControls(t *testing.T) {
 		}
 	}
 }
+
+// On a touch screen every control on and under the map, the timeline's and
+// the panel's toggle included, is at least 44 × 44 px; links in the line
+// of credits are text, WCAG 2.5.8's inline exception.
+func TestBrowserTouchTargets(t *testing.T) {
+	app := newTestApp(t, "none")
+	b := newBrowser(t, 390, 844)
+	b.do(t, chromedp.Navigate(app.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)))
+	small := value(t, b, chromedp.Evaluate[[]string](`(() => {
+		const sel = '#map a, #map button, .timeline button, [data-testid=panel-toggle]';
+		return [...document.querySelectorAll(sel)]
+			.filter((e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden' && !e.closest('.leaflet-popup'))
+			.filter((e) => !(e.tagName === 'A' && e.closest('.bw-attribution')))
+			.map((e) => [e, e.getBoundingClientRect()])
+			.filter(([, r]) => r.width < 44 || r.height < 44)
+			.map(([e, r]) => (e.textContent.trim() || e.getAttribute('aria-label') || e.className) + ' ' + Math.round(r.width) + 'x' + Math.round(r.height));
+	})()`))
+	if len(small) > 0 {
+		t.Errorf("controls smaller than 44 × 44 px on a phone: %v", small)
+	}
+	shot(t, b, "map-phone-touch")
+}
