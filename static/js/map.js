@@ -44,11 +44,13 @@ async function main() {
   const stats = await fetchJSON(`/collections/incidents/stats?${state.filters}`);
   const frame = stats.bbox ? L.latLngBounds([[stats.bbox[1], stats.bbox[0]], [stats.bbox[3], stats.bbox[2]]]) : null;
   // Popups fit the map they open on, however small: long ones scroll.
+  // Clear of the controls: the zoom buttons at the left (44 px on touch
+  // screens, 30 px with a mouse), the layer button above, credits below.
+  const left = () => (matchMedia('(pointer: coarse)').matches ? 66 : 56);
   const popupOptions = {
     // The paddings, and the popup's own frame (about 40 px wide, 50 high).
-    get maxWidth() { return Math.min(360, drawing.map.getSize().x - 56 - 12 - 44); },
-    // Clear of the controls: zoom and layer buttons above, credits below.
-    autoPanPaddingTopLeft: [56, 56],
+    get maxWidth() { return Math.min(360, drawing.map.getSize().x - left() - 12 - 44); },
+    get autoPanPaddingTopLeft() { return [left(), 56]; },
     autoPanPaddingBottomRight: [12, 36],
     get maxHeight() { return Math.max(140, drawing.map.getSize().y - 56 - 36 - 60); },
   };
