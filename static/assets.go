@@ -16,16 +16,28 @@ import (
 	"github.com/andybalholm/brotli"
 )
 
-// Asset is one embedded file with its content hash and its bodies
-// compressed once, at the best levels, for every response after.
+// Asset is one embedded file with its content hash and, from its first
+// request on, its bodies compressed at the best levels.
 type Asset struct {
 	Path   string // as served, under /static/: "js/map.js"
 	Hashed string // with the hash in its name: "js/map.3f2a1c9e0b.js"
 	Type   string
 	Hash   string
 	Body   []byte
-	Gzip   []byte // nil when compressing does not pay
-	Brotli []byte
+
+	once         sync.Once
+	gzip, brotli []byte // nil when compressing does not pay
+}
+
+// Compressed returns the body compressed as gzip and as brotli (nil for a
+// type that does not compress), compressing it on the first call.
+func (as *Asset) Compressed() (gz, br []byte) {
+	as.once.Do(func() {
+		if compressible(as.Type) {
+			as.gzip, as.brotli = compress(as.Body)
+		}
+	})
+	return as.gzip, as.brotli
 }
 
 // Assets are the embedded files by path and by hashed name.
@@ -34,7 +46,7 @@ type Assets struct {
 	importMap        string
 }
 
-// Load reads, hashes and compresses every embedded file once per process.
+// Load reads and hashes every embedded file once per process.
 var Load = sync.OnceValue(func() *Assets {
 	a := &Assets{byPath: map[string]*Asset{}, byHashed: map[string]*Asset{}}
 	imports := map[string]string{}
@@ -50,9 +62,6 @@ var Load = sync.OnceValue(func() *Assets {
 		ext := path.Ext(p)
 		as := &Asset{Path: p, Hash: hex.EncodeToString(sum[:5]), Body: body, Type: mime.TypeByExtension(ext)}
 		as.Hashed = strings.TrimSuffix(p, ext) + "." + as.Hash + ext
-		if compressible(as.Type) {
-			as.Gzip, as.Brotli = compress(body)
-		}
 		a.byPath[p], a.byHashed[as.Hashed] = as, as
 		if ext == ".js" {
 			imports["/static/"+p] = "/static/" + as.Hashed

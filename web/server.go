@@ -309,7 +309,7 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 
 // handleStatic serves an embedded file: by its hashed name for a year,
 // immutable, by its plain name for five minutes; brotli or gzip compressed
-// when the client takes it (compressed once per process).
+// when the client takes it (compressed once per process, when first asked).
 func (s *Server) handleStatic(c echo.Context) error {
 	as, hashed := static.Load().Find(c.Param("*"))
 	if as == nil {
@@ -328,13 +328,14 @@ func (s *Server) handleStatic(c echo.Context) error {
 		return c.NoContent(http.StatusNotModified)
 	}
 	body := as.Body
+	gz, br := as.Compressed()
 	switch ae := c.Request().Header.Get("Accept-Encoding"); {
-	case as.Brotli != nil && acceptsEncoding(ae, "br"):
+	case br != nil && acceptsEncoding(ae, "br"):
 		h.Set("Content-Encoding", "br")
-		body = as.Brotli
-	case as.Gzip != nil && acceptsEncoding(ae, "gzip"):
+		body = br
+	case gz != nil && acceptsEncoding(ae, "gzip"):
 		h.Set("Content-Encoding", "gzip")
-		body = as.Gzip
+		body = gz
 	}
 	return c.Blob(http.StatusOK, as.Type, body)
 }
