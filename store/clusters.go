@@ -103,7 +103,7 @@ func summaryCells(ctx context.Context, tx *Tx, z int, span cellSpan, types []str
 // costs about three entries); otherwise the R*Tree finds the box's rows.
 func queryCells(ctx context.Context, tx *Tx, f geo.Filter, span cellSpan) ([]gridCell, error) {
 	if hasDates(f) && f.AsOf.IsZero() && f.BBox != nil {
-		box, args := boxClause(span.bound(), `(max_x >= ? AND min_x <= ? AND max_y >= ? AND min_y <= ?)`)
+		box, args := boxClause(span.bound(), ownBox)
 		scanned := `1` // the index is on date_first: up to f.To, or all of it
 		if !f.To.IsZero() {
 			scanned, args = `date_first <= ?`, append(args, f.To.Format(geo.DateLayout))

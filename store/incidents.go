@@ -365,6 +365,7 @@ const (
 	incidentRTreeBox = `i.id IN (SELECT id FROM incidents_rtree WHERE max_x >= ? AND min_x <= ? AND max_y >= ? AND min_y <= ?)`
 	boxColumns       = `(f.max_x >= ? AND f.min_x <= ? AND f.max_y >= ? AND f.min_y <= ?)`
 	markerInBox      = `(i.px >= ? AND i.px <= ? AND i.py >= ? AND i.py <= ?)`
+	ownBox           = `(max_x >= ? AND min_x <= ? AND max_y >= ? AND min_y <= ?)` // an R*Tree's own columns
 )
 
 // boxClause is cond for box b; a box that crosses the antimeridian
@@ -406,7 +407,7 @@ func whereClause(f geo.Filter, rtree bool) (string, []any) {
 		switch {
 		case !f.AsOf.IsZero() && rtree:
 			t := versionSeconds(f.AsOf, false)
-			c, a = boxClause(f.BBox, `(max_x >= ? AND min_x <= ? AND max_y >= ? AND min_y <= ?)`)
+			c, a = boxClause(f.BBox, ownBox)
 			c = `i.version_id IN (SELECT version_id FROM incident_versions_rtree WHERE min_t <= ? AND max_t >= ? AND ` + c + `)`
 			a = append([]any{t, t}, a...)
 		case rtree:
