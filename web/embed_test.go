@@ -216,4 +216,13 @@ func TestEmbedWithABadParameterFitsTheFrame(t *testing.T) {
 	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors *") {
 		t.Errorf("the notice cannot be framed: %s", csp)
 	}
+	// The legend's state is checked like any other parameter.
+	if res, body := get(t, app.URL+"/embed?legend=sideways", "Accept", browserAccept); res.StatusCode != 400 || !strings.Contains(body, "legend must be open or folded") {
+		t.Errorf("legend=sideways: got %d: %.300s", res.StatusCode, body)
+	}
+	for _, ok := range []string{"open", "folded"} {
+		if res, _ := get(t, app.URL+"/embed?legend="+ok, "Accept", browserAccept); res.StatusCode != 200 {
+			t.Errorf("legend=%s: got %d", ok, res.StatusCode)
+		}
+	}
 }

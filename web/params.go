@@ -190,6 +190,13 @@ var params = []param{
 	{name: "view", scope: mapView, doc: "The map's zoom/lat/lon."},
 	{name: "layers", scope: mapView, doc: "The context layers shown, comma-separated."},
 	{name: "incident", scope: mapView, doc: "The incident whose popup is open."},
+	{name: "legend", scope: mapView, doc: "The legend open or folded: `open` or `folded` (by default open on wide screens).",
+		parse: func(_ *geo.Filter, _ url.Values, v string) string {
+			if v != "open" && v != "folded" {
+				return fmt.Sprintf("legend must be open or folded, not %q", v)
+			}
+			return ""
+		}},
 	{name: "title", scope: mapView, doc: "An embed's heading."},
 	{name: "caption", scope: mapView, doc: "An embed's caption."},
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/borderwatch/borderwatch/geo"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/paulmach/orb"
 )
 
@@ -191,7 +192,7 @@ func TestBrowserAnalystMapAtPhoneWidth(t *testing.T) {
 	b.do(t, chromedp.Navigate(app.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)))
 	v := value(t, b, chromedp.Evaluate[map[string]any](`({
 		scroll: document.documentElement.scrollWidth > document.documentElement.clientWidth,
-		panelShown: getComputedStyle(document.getElementById('panel')).display !== 'none',
+		panelShown: getComputedStyle(document.getElementById('panel')).visibility !== 'hidden',
 		mapHeight: document.getElementById('map').getBoundingClientRect().height,
 		timeline: document.getElementById('timeline').getBoundingClientRect().height,
 	})`))
@@ -199,8 +200,9 @@ func TestBrowserAnalystMapAtPhoneWidth(t *testing.T) {
 		t.Errorf("at 360 px: %v; want no sideways scroll, the panel folded, the map and the timeline shown", v)
 	}
 	b.do(t, chromedp.Click(chromedp.CSS(`[data-testid=panel-toggle]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid=filter-q]`)))
-	// Keyboard: a marker takes focus and Enter opens it.
-	b.do(t, chromedp.Click(chromedp.CSS(`[data-testid=panel-toggle]`)))
+	// Keyboard: the sheet folds on Escape, a marker takes focus and Enter opens it.
+	b.do(t, chromedp.KeyEvent(kb.Escape))
+	value(t, b, chromedp.Poll[bool](`getComputedStyle(document.getElementById('panel')).visibility === 'hidden'`))
 	b.do(t, chromedp.Focus(chromedp.CSS(`.incident-marker[data-id="7"]`)), chromedp.KeyEvent("\r"))
 	b.waitPopup(t, ".incident-popup")
 	if errs := b.jsErrors(); len(errs) > 0 {

@@ -182,15 +182,20 @@ func TestBrowserEditingRoundTrip(t *testing.T) {
 	}
 }
 
-// shot saves a full-page screenshot to $BORDERWATCH_SCREENSHOTS/NAME.png,
+// shot saves a full-page screenshot to $BORDERWATCH_SCREENSHOTS/NAME.png (.jpg),
 // when that is set, for a person to look at.
 func shot(t *testing.T, b *browser, name string) {
 	dir := os.Getenv("BORDERWATCH_SCREENSHOTS")
 	if dir == "" {
 		return
 	}
-	png := value(t, b, chromedp.FullScreenshot(100))
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+	// PNG, or JPEG at BORDERWATCH_SCREENSHOT_QUALITY (below 100) for docs.
+	quality, ext := 100, ".png"
+	if q, err := strconv.Atoi(os.Getenv("BORDERWATCH_SCREENSHOT_QUALITY")); err == nil && q > 0 && q < 100 {
+		quality, ext = q, ".jpg"
+	}
+	img := value(t, b, chromedp.FullScreenshot(quality))
+	if err := os.WriteFile(filepath.Join(dir, name+ext), img, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -159,13 +159,15 @@ const LayerControl = L.Control.extend({
 });
 
 // declutter places each place label where it overlaps no larger place's
-// label and no marker: at the right of its dot, else at its left, above or
+// label, no marker, no line's label and no control: at the right of its dot, else at its left, above or
 // below it; a label with no free spot is hidden. Greedy by population,
 // after every move and zoom.
 export function declutter(container) {
   const boxes = [];
   const hits = (r) => boxes.some((b) => r.left < b.right && r.right > b.left && r.top < b.bottom && r.bottom > b.top);
-  for (const m of container.querySelectorAll('.incident-marker, .cluster-marker, .crossing-icon')) boxes.push(m.getBoundingClientRect());
+  for (const m of container.querySelectorAll('.incident-marker, .cluster-marker, .crossing-icon, .leaflet-tooltip.line-label')) boxes.push(m.getBoundingClientRect());
+  // The controls too: a label half under a button is no label.
+  for (const c of container.querySelectorAll('.leaflet-control')) if (c.getClientRects().length) boxes.push(c.getBoundingClientRect());
   const labels = [...container.querySelectorAll('.leaflet-tooltip.place-label')];
   const priority = (l) => Number((l.querySelector('[data-priority]') || {}).dataset?.priority || 0);
   labels.sort((a, b) => priority(b) - priority(a));

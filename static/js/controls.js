@@ -1,12 +1,12 @@
-// The map's own controls: the legend and the download box.
+// The map's own control: the legend.
 import { L } from './basemap.js';
 import { el, fmt } from './dom.js';
 import { typeClass } from './incidents.js';
-import { downloadLinks } from './state.js';
 
 export const Legend = L.Control.extend({
   options: { position: 'bottomleft' },
-  initialize(types, collapsed) { this._types = types; this._collapsed = collapsed; },
+  // onToggle hears 'open' or 'folded' when a person opens or folds it.
+  initialize(types, collapsed, onToggle = () => {}) { this._types = types; this._collapsed = collapsed; this._onToggle = onToggle; },
   onAdd() {
     const toggle = el('button', { type: 'button', class: 'legend-toggle', 'aria-expanded': String(!this._collapsed), 'aria-controls': 'legend-list' }, 'Legend');
     this._list = el('ul', { id: 'legend-list' });
@@ -15,6 +15,7 @@ export const Legend = L.Control.extend({
       const open = toggle.getAttribute('aria-expanded') !== 'true';
       toggle.setAttribute('aria-expanded', String(open));
       this._list.hidden = !open;
+      this._onToggle(open ? 'open' : 'folded');
     });
     const box = el('section', { class: 'bw-legend leaflet-bar', 'data-testid': 'legend', 'aria-label': 'Legend' }, toggle, this._list);
     L.DomEvent.disableClickPropagation(box);
@@ -29,24 +30,5 @@ export const Legend = L.Control.extend({
       el('li', {}, el('span', { class: 'swatch swatch-barrier', 'aria-hidden': 'true' }), 'Border barrier'),
       el('li', {}, el('span', { class: 'swatch swatch-border', 'aria-hidden': 'true' }), 'Border'),
       el('li', {}, el('span', { class: 'swatch crossing-icon', 'aria-hidden': 'true' }), 'Crossing'));
-  },
-});
-
-export const Download = L.Control.extend({
-  options: { position: 'topright' },
-  initialize(cfg) { this._cfg = cfg; },
-  onAdd() {
-    this._text = el('strong', {});
-    this._geojson = el('a', { download: '', 'data-testid': 'download-geojson' }, 'GeoJSON');
-    this._csv = el('a', { download: '', 'data-testid': 'download-csv' }, 'CSV');
-    const box = el('section', { class: 'bw-download leaflet-bar', 'aria-label': 'Download' }, this._text, ' ', this._geojson, ' · ', this._csv);
-    L.DomEvent.disableClickPropagation(box);
-    return box;
-  },
-  set(filters, count) {
-    const links = downloadLinks(this._cfg, filters);
-    this._text.textContent = `Download ${fmt(count)} incident${count === 1 ? '' : 's'}`;
-    this._geojson.href = links.geojson;
-    this._csv.href = links.csv;
   },
 });

@@ -6,12 +6,13 @@
 // view (filters, position, layers, open incident) lives in the URL
 // (state.js); this module wires the pieces together.
 import { createMap, fetchJSON, foldControls, L } from './basemap.js';
-import { Download, Legend } from './controls.js';
+import { Legend } from './controls.js';
 import { el, readJSON } from './dom.js';
 import { Drawing } from './draw.js';
 import { recordURL } from './incidents.js';
 import { Panel } from './panel.js';
-import { ShareControl } from './share.js';
+import { ShareControl, shareButton } from './share.js';
+import { Sheet } from './sheet.js';
 import { bboxOf, datetimeParts, datetimeValue, readState, withParam, writeState } from './state.js';
 import { Timeline } from './timeline.js';
 
@@ -74,15 +75,21 @@ async function main() {
   drawing.pin = () => state.filters.get('as_of') || '';
   drawing.editable = !cfg.embed;
   const small = window.matchMedia('(max-width: 600px)').matches;
-  // Below 900 px the legend starts folded, and downloads live in the share
-  // dialog rather than in a box over the map.
+  // Below 900 px the legend starts folded. Downloads are in the panel and
+  // the share dialog, never in a box over the map.
   const narrow = foldControls(false);
-  const legend = new Legend(cfg.eventTypes, narrow || (cfg.embed && small)).addTo(map);
-  const download = cfg.embed || narrow ? null : new Download(cfg).addTo(map);
-  if (!cfg.embed) new ShareControl(cfg, () => writeState(state)).addTo(map);
+  // The legend starts as the shared view had it, else folded on small screens.
+  const legendFolded = state.legend ? state.legend === 'folded' : narrow || (cfg.embed && small);
+  const legend = new Legend(cfg.eventTypes, legendFolded, (how) => { state.legend = how; save(false); }).addTo(map);
+  // Share sits on the map, or on phones in the bar under it, beside the
+  // sheet's button, to leave the small map clear.
+  const sheetBar = document.querySelector('[data-testid=sheet-bar]');
+  if (sheetBar && window.matchMedia('(max-width: 700px)').matches) sheetBar.append(shareButton(cfg, () => writeState(state)));
+  else if (!cfg.embed) new ShareControl(cfg, () => writeState(state)).addTo(map);
   const marks = crossingMarks(collections);
 
   const panel = panelEl ? new Panel(panelEl, cfg, () => new URLSearchParams(state.filters), (filters) => setFilters(filters)) : null;
+  const sheet = panel ? new Sheet(panelEl, document.querySelector('[data-testid=panel-toggle]')) : null;
   const timeline = timelineEl ? new Timeline(timelineEl, (range) => {
     setFilters(withParam(state.filters, 'datetime', range ? datetimeValue(range[0], range[1]) : ''));
   }) : null;
@@ -110,7 +117,7 @@ async function main() {
     panel.setList(fc, {
       newest: q.get('sortby') === '-event_date',
       onHover: (id, on) => drawing.highlight(id, on),
-      onOpen: (f) => drawing.open(f),
+      onOpen: (f) => { sheet.shown(); drawing.open(f); },
     });
   };
 
@@ -122,8 +129,7 @@ async function main() {
     const chosen = (state.filters.get('event_type') || '').split(',').filter(Boolean);
     legend.setCounts(chosen.length ? Object.fromEntries(Object.entries(byType).filter(([t]) => chosen.includes(t))) : byType);
     matched = s.numberMatched;
-    if (panel) panel.setCounts(s, matched);
-    if (download) download.set(state.filters, matched);
+    if (panel) { panel.setCounts(s, matched, state.filters); sheet.setCount(matched); }
     if (timeline) {
       const [from, to] = datetimeParts(state.filters.get('datetime'));
       timeline.draw(s.unit, s.bins, marks, from, to);
@@ -148,13 +154,6 @@ async function main() {
     panel.show(state.filters);
     panel.sort.addEventListener('click', () => {
       setFilters(withParam(state.filters, 'sortby', state.filters.get('sortby') === '-event_date' ? '' : '-event_date'));
-    });
-    const toggle = document.querySelector('[data-testid=panel-toggle]');
-    toggle.addEventListener('click', () => {
-      const open = toggle.getAttribute('aria-expanded') !== 'true';
-      toggle.setAttribute('aria-expanded', String(open));
-      panelEl.classList.toggle('open', open);
-      map.invalidateSize();
     });
   }
 

@@ -3,7 +3,7 @@
 // and the URL always agree; the list follows the map.
 import { el, fmt } from './dom.js';
 import { typeClass } from './incidents.js';
-import { datetimeParts, datetimeValue, withParam } from './state.js';
+import { datetimeParts, datetimeValue, downloadLinks, withParam } from './state.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -48,10 +48,14 @@ export class Panel {
     this.from = el('input', { id: 'filter-from', type: 'date', 'data-testid': 'filter-from' });
     this.to = el('input', { id: 'filter-to', type: 'date', 'data-testid': 'filter-to' });
     this.matched = el('p', { class: 'panel-matched', role: 'status', 'aria-live': 'polite', 'data-testid': 'match-count' }, '');
+    // The downloads of what matches, beside its count (no floating box over the map).
+    this.geojson = el('a', { download: '', 'data-testid': 'download-geojson' }, 'GeoJSON');
+    this.csv = el('a', { download: '', 'data-testid': 'download-csv' }, 'CSV');
+    const download = el('p', { class: 'panel-download' }, 'Download: ', this.geojson, ' · ', this.csv);
     const reset = el('button', { type: 'button', class: 'panel-reset', 'data-testid': 'filter-reset' }, 'Clear filters');
     reset.addEventListener('click', () => this.onChange(new URLSearchParams()));
     const form = el('form', { class: 'panel-form', 'aria-label': 'Filters' },
-      el('h2', {}, 'Filters'), this.matched, types,
+      el('h2', {}, 'Filters'), this.matched, download, types,
       labelled('filter-q', 'Text', this.q),
       labelled('filter-actor', 'Actor', this.actor),
       labelled('filter-country', 'Countries (ISO codes)', this.country),
@@ -105,7 +109,11 @@ export class Panel {
     this.onChange(f);
   }
 
-  setCounts(stats, matched) {
+  // setCounts shows the counts of the filters' matches, and their downloads.
+  setCounts(stats, matched, filters) {
+    const links = downloadLinks(this.cfg, filters);
+    this.geojson.href = links.geojson;
+    this.csv.href = links.csv;
     for (const [t, span] of this.countEls) span.textContent = `(${fmt(stats.byEventType[t] || 0)})`;
     this.matched.textContent = `${fmt(matched)} incident${matched === 1 ? '' : 's'} match`;
     this.matched.dataset.count = String(matched);

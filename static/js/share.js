@@ -88,17 +88,26 @@ function buildDialog(cfg, query) {
   return { dialog, refresh };
 }
 
+// shareButton is a button that opens the share dialog of the view that
+// query() gives.
+export function shareButton(cfg, query) {
+  const button = el('button', { type: 'button', class: 'share-button', 'data-testid': 'share-button', 'aria-haspopup': 'dialog' }, 'Share');
+  let ui = null;
+  button.addEventListener('click', () => {
+    ui = ui || buildDialog(cfg, query);
+    ui.refresh();
+    ui.dialog.showModal();
+  });
+  return button;
+}
+
+// ShareControl is the share button on the map.
 export const ShareControl = L.Control.extend({
   options: { position: 'topleft' },
   initialize(cfg, query) { this._cfg = cfg; this._query = query; },
   onAdd() {
-    const button = el('button', { type: 'button', class: 'share-button leaflet-bar', 'data-testid': 'share-button', 'aria-haspopup': 'dialog' }, 'Share');
-    let ui = null;
-    button.addEventListener('click', () => {
-      ui = ui || buildDialog(this._cfg, this._query);
-      ui.refresh();
-      ui.dialog.showModal();
-    });
+    const button = shareButton(this._cfg, this._query);
+    button.classList.add('leaflet-bar');
     L.DomEvent.disableClickPropagation(button);
     return button;
   },

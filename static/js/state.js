@@ -1,7 +1,8 @@
 // The map's URL state, read and written in one place: the filters (whose
 // names the server hands over in cfg.filterParams, from the same table that
 // parses them), and the view's own parameters (cfg.viewParams): position,
-// layers, open incident, and an embed's heading and caption.
+// layers, open incident, the legend's state, and an embed's heading and
+// caption.
 
 const VIEW = /^(\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)$/;
 
@@ -14,6 +15,9 @@ export function readState(cfg, search) {
     view: m ? { zoom: Number(m[1]), lat: Number(m[2]), lon: Number(m[3]) } : null,
     layers: page.has('layers') ? new Set(page.get('layers').split(',').filter(Boolean)) : null,
     incident: page.get('incident'),
+    // The legend as the view was shared: 'open', 'folded', or null for the
+    // screen's default.
+    legend: ['open', 'folded'].includes(page.get('legend')) ? page.get('legend') : null,
     extra: ['title', 'caption'].filter((k) => page.has(k)).map((k) => [k, page.get(k)]),
   };
 }
@@ -24,6 +28,7 @@ export function writeState(state) {
   if (state.view) q.set('view', `${state.view.zoom}/${state.view.lat.toFixed(4)}/${state.view.lon.toFixed(4)}`);
   if (state.layers) q.set('layers', [...state.layers].join(','));
   if (state.incident) q.set('incident', state.incident);
+  if (state.legend) q.set('legend', state.legend);
   for (const [k, v] of state.extra || []) q.set(k, v);
   return q;
 }

@@ -87,7 +87,7 @@ func MapPage(cfg MapConfig, count int, v ViewState) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, " match</h1><button type=\"button\" class=\"panel-toggle\" aria-controls=\"panel\" aria-expanded=\"false\" data-testid=\"panel-toggle\">Filters and list</button><aside id=\"panel\" class=\"panel\" aria-label=\"Filters and incidents in view\" data-testid=\"panel\"></aside><div class=\"map-column\"><div id=\"map\" data-testid=\"map\" role=\"region\" aria-label=\"Map of incidents\"></div><section id=\"timeline\" class=\"timeline\" aria-label=\"Timeline\" data-testid=\"timeline\"></section></div><noscript><p class=\"page\">The map needs JavaScript. The data is at <a href=\"/collections/incidents/items\">/collections/incidents/items</a>.</p></noscript>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, " match</h1><aside id=\"panel\" class=\"panel\" aria-label=\"Filters and incidents in view\" data-testid=\"panel\"></aside><div class=\"map-column\"><div id=\"map\" data-testid=\"map\" role=\"region\" aria-label=\"Map of incidents\"></div><section id=\"timeline\" class=\"timeline\" aria-label=\"Timeline\" data-testid=\"timeline\"></section></div><div class=\"sheet-bar\" data-testid=\"sheet-bar\"><button type=\"button\" class=\"panel-toggle\" aria-controls=\"panel\" aria-expanded=\"false\" data-testid=\"panel-toggle\">Filters and list</button></div><noscript><p class=\"page\">The map needs JavaScript. The data is at <a href=\"/collections/incidents/items\">/collections/incidents/items</a>.</p></noscript>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
