@@ -186,29 +186,45 @@ type Mention struct {
 
 // Find returns the place names in text, longest first where they overlap,
 // in order. Latin-script names must start with a capital letter, so that
-// "sus" or "bardo" in lower case are not places.
+// "sus" or "bardo" in lower case are not places; our layers' features
+// also go by common nouns of two words or more ("land barrier").
 func (g *Gazetteer) Find(text string) []Mention {
 	words := tokens(text)
 	var out []Mention
 	for i := 0; i < len(words); {
 		w := words[i]
 		r, _ := utf8.DecodeRuneInString(text[w.start:])
-		if r < 0x0600 && !unicode.IsUpper(r) {
-			i++
-			continue
-		}
+		lower := r < 0x0600 && !unicode.IsUpper(r)
 		found := 0
 		for n := min(g.maxWords, len(words)-i); n >= 1 && found == 0; n-- {
 			last := words[i+n-1]
 			if n > 1 && strings.ContainsAny(text[w.start:last.end], ".,;:!?()\n") {
 				continue
 			}
-			if ps := g.index[Normalize(text[w.start:last.end])]; len(ps) > 0 {
+			ps := g.index[Normalize(text[w.start:last.end])]
+			if lower {
+				// In lower case only our layers' common nouns ("land barrier").
+				ps = layerPlaces(ps, n)
+			}
+			if len(ps) > 0 {
 				out = append(out, Mention{Start: w.start, End: last.end, Text: text[w.start:last.end], Places: ps})
 				found = n
 			}
 		}
 		i += max(found, 1)
+	}
+	return out
+}
+
+func layerPlaces(ps []*Place, words int) []*Place {
+	if words < 2 {
+		return nil
+	}
+	var out []*Place
+	for _, p := range ps {
+		if p.Layer() != "" {
+			out = append(out, p)
+		}
 	}
 	return out
 }
