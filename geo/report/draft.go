@@ -75,7 +75,14 @@ func (r *Report) Drafts(g *gazetteer.Gazetteer) []Draft {
 		}
 		return nil
 	}
+	// What the paragraph so far has said of when and where: "the town" and
+	// a sentence with no date of its own follow the sentence before.
+	var ctxDate *dateMention
+	var ctxPlace *placeChoice
 	for si, s := range r.Sentences {
+		if si > 0 && r.Paragraphs[si] != r.Paragraphs[si-1] {
+			ctxDate, ctxPlace = nil, nil
+		}
 		sent := r.Text[s.Start:s.End]
 		ds := dates(r.Text, s, r.Meta.Published)
 		mentions := g.Find(sent)
@@ -101,7 +108,13 @@ func (r *Report) Drafts(g *gazetteer.Gazetteer) []Draft {
 			}
 			e := &event{trig: t, sentences: []int{si}, trigSpan: span, counts: map[string]casualty{}}
 			e.date = nearestDate(ds, span, nil)
-			e.place = choosePlace(r, g, s, mentions, span, keyPlaces)
+			if e.date == nil && ctxDate != nil {
+				e.date = ctxDate
+			}
+			e.place = choosePlace(r, g, s, mentions, span, keyPlaces, t)
+			if e.place == nil || e.place.score < 0 && ctxPlace != nil && ctxPlace.score > e.place.score {
+				e.place = ctxPlace
+			}
 			e.actors = findActors(r.Text, s, span, keyActors, otherTriggers(sent, s, hit))
 			e.announced = announcedRE.MatchString(sent[:hit.start]) && strings.Contains(strings.ToLower(sent[:hit.start]), "had")
 			e.present = presentRE.MatchString(sent)
@@ -130,6 +143,14 @@ func (r *Report) Drafts(g *gazetteer.Gazetteer) []Draft {
 					}
 				}
 			}
+		}
+		for i := range ds {
+			if ds[i].anchor == "" && ds[i].problem == "" && !ds[i].date.IsZero() {
+				ctxDate = &ds[i]
+			}
+		}
+		if p := choosePlace(r, g, s, mentions, Span{s.Start, s.Start}, keyPlaces, nil); p != nil && (ctxPlace == nil || p.score > 0) {
+			ctxPlace = p
 		}
 		// Counts go to the event nearest them in the sentence; with none
 		// there, to the event of the place the sentence names, else the
@@ -231,7 +252,7 @@ var verbTriggerRE = regexp.MustCompile(`(?i)(?:ed|ing out)$|^(?:released|has|hav
 func otherTriggers(sent string, s Span, hit triggerHit) []Span {
 	var out []Span
 	for _, h := range findTriggers(sent) {
-		if h.start != hit.start {
+		if h.trig != hit.trig {
 			out = append(out, Span{s.Start + h.start, s.Start + h.end})
 		}
 	}
@@ -377,7 +398,8 @@ func best(ps []*gazetteer.Place, countries map[string]int) *gazetteer.Place {
 }
 
 var (
-	prepRE      = regexp.MustCompile(`(?i)(?:\b(in|at|outside|near|nearby|outskirts of|around|into|from|of|along|toward|towards|across)\s+(?:the\s+)?(?:(town|city|village|region|area|governorate|province|district|neighbou?rhood|border town|coastal town|port|outskirts|vicinity) of\s+(?:the\s+)?)?(?:[\p{L}.’'-]+\s+){0,2}?)$`)
+	prepRE      = regexp.MustCompile(`(?i)^(in|at|outside|near|nearby|outskirts of|around|into|from|of|along|toward|towards|across)$`)
+	placeNounRE = regexp.MustCompile(`(?i)^(town|city|village|region|area|governorate|province|district|neighbou?rhood|port|outskirts|vicinity)$`)
 	kmFromRE    = regexp.MustCompile(`(?i)^,?\s*(?:about |some |around )?(\d+)\s*(?:km|kilometres|kilometers|miles)\s+(?:from|of|outside|south of|north of|east of|west of)\s*(?:the\s+)?`)
 	gapRE       = regexp.MustCompile(`^\s*[.,;]`)
 	followersRE = regexp.MustCompile(`^\s*(?:government|authorities|officials|ministry|forces|sources)\b`)
@@ -388,7 +410,7 @@ var (
 // the town of El Amria", "outside Sabratha", "arrested in Ben Guerdane")
 // before a place of origin ("from Libya") or an actor's ("the Tripoli
 // government"), a town before a country.
-func choosePlace(r *Report, g *gazetteer.Gazetteer, s Span, mentions []gazetteer.Mention, trig Span, keys []placeChoice) *placeChoice {
+func choosePlace(r *Report, g *gazetteer.Gazetteer, s Span, mentions []gazetteer.Mention, trig Span, keys []placeChoice, t *trigger) *placeChoice {
 	sent := r.Text[s.Start:s.End]
 	countries := map[string]int{}
 	for _, m := range mentions {
@@ -403,12 +425,14 @@ func choosePlace(r *Report, g *gazetteer.Gazetteer, s Span, mentions []gazetteer
 		p := best(m.Places, countries)
 		c := placeChoice{place: p, span: Span{s.Start + m.Start, s.Start + m.End}}
 		before := sent[:m.Start]
-		pm := prepRE.FindStringSubmatch(before)
+		pm := prepBefore(before)
 		switch {
 		case followersRE.MatchString(sent[m.End:]):
 			c.score -= 10 // the Tripoli government
+		case pm == nil && p.Layer() != "":
+			c.score -= 2 // "secure its border": a thing named, not a place the event was at
 		case pm == nil:
-			c.score += 1 // a subject: "the Ras Jedir border crossing has been closed"
+			c.score += 1 // a subject: "Ben Guerdane was calm"
 		default:
 			switch strings.ToLower(pm[1]) {
 			case "in", "at":
@@ -427,6 +451,9 @@ func choosePlace(r *Report, g *gazetteer.Gazetteer, s Span, mentions []gazetteer
 					c.qualifier = "outskirts of"
 				}
 			}
+		}
+		if t != nil && t.needs != nil && t.needs.MatchString(m.Text) {
+			c.score += 3 // the closed crossing, the completed barrier: the event's object
 		}
 		switch p.Kind {
 		case gazetteer.KindCountry:
@@ -463,6 +490,40 @@ func choosePlace(r *Report, g *gazetteer.Gazetteer, s Span, mentions []gazetteer
 }
 
 var debugPlaces = false
+
+// prepBefore finds the locative phrase just before a place name ("in the
+// town of", "outside", "5 km from"): the nearest preposition within four
+// words, and the place noun between ("town"). Nil: none.
+func prepBefore(before string) []string {
+	if strings.ContainsAny(strings.TrimRight(before, " "), ",;:") && strings.LastIndexAny(before, ",;:") >= len(strings.TrimRight(before, " "))-1 {
+		return nil // "Sabratha, Libya": a country after a comma qualifies the place before
+	}
+	words := wordRE.FindAllString(before, -1)
+	noun := ""
+	for i := len(words) - 1; i >= 0 && i >= len(words)-5; i-- {
+		w := strings.ToLower(strings.Trim(words[i], ".'’"))
+		if w == "of" && i > 0 && strings.EqualFold(words[i-1], "outskirts") {
+			return []string{"", "outskirts of", "outskirts"}
+		}
+		if prepRE.MatchString(w) {
+			if w == "of" && i > 0 && placeNounRE.MatchString(words[i-1]) {
+				noun = words[i-1]
+				// "in the town of": the preposition before the noun.
+				for k := i - 2; k >= 0 && k >= i-4; k-- {
+					if prepRE.MatchString(strings.ToLower(words[k])) {
+						return []string{"", strings.ToLower(words[k]), noun}
+					}
+				}
+				return []string{"", "of", noun}
+			}
+			return []string{"", w, noun}
+		}
+		if placeNounRE.MatchString(w) {
+			noun = w
+		}
+	}
+	return nil
+}
 
 func nearestKey(p *gazetteer.Place, keys []placeChoice) *gazetteer.Place {
 	var out *gazetteer.Place
@@ -505,10 +566,13 @@ func findActors(text string, s Span, trig Span, keys []actorMention, others []Sp
 	}
 	// Nearest the trigger first: its subject or object before the others.
 	dist := func(sp Span) int {
-		if sp.End <= trig.Start {
+		switch {
+		case sp.End <= trig.Start:
 			return trig.Start - sp.End
+		case sp.Start >= trig.End:
+			return sp.Start - trig.End
 		}
-		return sp.Start - trig.End
+		return 0 // named in the trigger itself ("attacked an army barracks")
 	}
 	sort.SliceStable(out, func(a, b int) bool { return abs(dist(out[a].span)) < abs(dist(out[b].span)) })
 	// Far from the trigger, in a long sentence, is another event's actor.
@@ -559,6 +623,16 @@ func (r *Report) draft(e *event) Draft {
 		d.Evidence = append(d.Evidence, Evidence{Field: field, Start: sp.Start, End: sp.End, Quote: quote(sp), Note: note})
 	}
 	inc.EventType, inc.SubEventType, inc.DisorderType = e.trig.eventType, e.trig.subEvent, disorder(e.trig.eventType)
+	if inc.EventType == "Protests" {
+		for _, si := range e.sentences {
+			s := r.Sentences[si]
+			if loc := interventionRE.FindStringIndex(r.Text[s.Start:s.End]); loc != nil {
+				inc.SubEventType = "Protest with intervention"
+				ev("sub_event_type", Span{s.Start + loc[0], s.Start + loc[1]}, "the protest was met with force: protest with intervention")
+				break
+			}
+		}
+	}
 	ev("event_type", e.trigSpan, fmt.Sprintf("%q: %s, %s", r.Text[e.trigSpan.Start:e.trigSpan.End], inc.EventType, inc.SubEventType))
 
 	// When.
@@ -583,7 +657,9 @@ func (r *Report) draft(e *event) Draft {
 		inc.EventDate, inc.TimePrecision = r.Meta.Published, geo.TimeDay
 		ev("event_date", e.trigSpan, "no date given; told in the present tense, so the publication day")
 	case !r.Meta.Published.IsZero():
-		d.Problems = append(d.Problems, "event_date: the report does not say when")
+		// Told in the past with no date: on or before the publication day.
+		inc.EventDate, inc.TimePrecision = r.Meta.Published, geo.TimeWeek
+		ev("event_date", e.trigSpan, "no date given: on or before the publication day, so the week ending on it")
 	default:
 		d.Problems = append(d.Problems, "event_date: the report does not say when, and the publication date is not known")
 	}
@@ -627,11 +703,29 @@ func (r *Report) draft(e *event) Draft {
 		}
 	}
 	side1, side2 := state, other
-	if len(state) == 0 {
+	switch {
+	case inc.EventType == "Violence against civilians" || inc.SubEventType == "Suicide bomb" || inc.SubEventType == "Remote explosive/landmine/IED":
+		// The perpetrator first, those they struck second.
+		var perp, victims []actorMention
+		for _, a := range e.actors {
+			if a.side == sideCivilian || a.side == sideState && inc.EventType != "Violence against civilians" && len(perp) > 0 {
+				victims = append(victims, a)
+			} else if a.side != sideState || inc.EventType != "Violence against civilians" {
+				perp = append(perp, a)
+			}
+		}
+		side1, side2 = perp, victims
+	case inc.DisorderType == geo.DisorderDemonstrations:
+		// The protesters first; the police that met them second.
+		side1, side2 = other, state
+	case len(state) == 0:
 		side1, side2 = other, nil
 	}
 	if inc.SubEventType == "Arrests" || inc.DisorderType == geo.DisorderStrategic {
 		side2 = slices.DeleteFunc(side2, func(a actorMention) bool { return a.side == sideCivilian })
+	}
+	if len(side1) > 1 && side1[1].span.Start < side1[0].span.Start && joined(r.Text, side1[0].span, side1[1].span) {
+		side1[0], side1[1] = side1[1], side1[0] // "the army and security forces": in the order named
 	}
 	if len(side1) > 0 {
 		inc.Actor1 = side1[0].name

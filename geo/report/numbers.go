@@ -46,6 +46,7 @@ var (
 	// "a civilian and an army colonel ... were seriously wounded", "two militants were killed"
 	casualtyBeforeRE = regexp.MustCompile(`(?i)\b(?:were|was|have been|has been|had been|are|is)\s+(?:\w+ly\s+)?(killed|wounded|injured|shot dead|dead)\b`)
 	countTermRE      = regexp.MustCompile(`(?i)\b((?:over|more than|at least|nearly|almost|about|around|some|up to)\s+)?(` + numberRE + `)\s+(?:[A-Za-z-]+\s+){0,3}?` + people + `\b`)
+	bareCountRE      = regexp.MustCompile(`(?i)\b((?:over|more than|at least|nearly|almost|about|around|some|up to)\s+)?(\d[\d,]*|` + numberRE[3:len(numberRE)-1] + `)\s*$`)
 	vagueRE          = regexp.MustCompile(`(?i)\b(several|many|dozens|scores|hundreds|a number of|some)\s+(?:[a-z-]+\s+){0,2}?` + people + `\b`)
 	unconfirmedRE    = regexp.MustCompile(`(?i)\b(unconfirmed|could not be (?:independently )?(?:confirmed|verified)|denied|reportedly|unverified)\b`)
 )
@@ -86,14 +87,17 @@ func casualties(text string, s Span) []casualty {
 		}
 		out = append(out, c)
 	}
+	prev := 0
 	for _, m := range casualtyBeforeRE.FindAllStringSubmatchIndex(sent, -1) {
 		verb := strings.ToLower(sent[m[2]:m[3]])
 		field := "fatalities"
 		if verb == "wounded" || verb == "injured" {
 			field = "injuries"
 		}
-		// The subject: the clause before the verb, from its last stop word.
-		from := strings.LastIndexAny(sent[:m[0]], ";:") + 1
+		// The subject: the clause before the verb, from its last stop word
+		// or the count before ("14 soldiers were killed and about 20 were wounded").
+		from := max(strings.LastIndexAny(sent[:m[0]], ";:")+1, prev)
+		prev = m[1]
 		if i := lastIndexFold(sent[:m[0]], "that "); i >= from {
 			from = i + len("that ")
 		}
@@ -108,6 +112,17 @@ func casualties(text string, s Span) []casualty {
 			total += n
 			if t[1] != "" {
 				hedge = append(hedge, strings.TrimSpace(t[0]))
+			}
+		}
+		if total == 0 {
+			// A count whose noun is understood: "and about 20 were wounded".
+			if t := bareCountRE.FindStringSubmatch(subject); t != nil {
+				if n, ok := parseNumber(t[2]); ok {
+					total = n
+					if t[1] != "" {
+						hedge = append(hedge, strings.TrimSpace(t[1]+t[2]))
+					}
+				}
 			}
 		}
 		c := casualty{field: field, span: Span{s.Start + from, s.Start + m[1]}}

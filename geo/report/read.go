@@ -41,8 +41,10 @@ type Report struct {
 	Keywords []Keyword // the seed site's first line: linked words the body lost
 	Title    Span      // zero: none
 	Body     Span
-	// Sentences are the body's sentences, in order.
-	Sentences []Span
+	// Sentences are the body's sentences, in order; Paragraphs gives the
+	// paragraph of each.
+	Sentences  []Span
+	Paragraphs []int
 }
 
 // Keyword is one word of the keyword line, where it is in the text.
@@ -81,7 +83,7 @@ func Read(raw []byte, meta Meta) (*Report, error) {
 	}
 	r := &Report{Text: text, Meta: meta}
 	r.layout()
-	r.Sentences = sentences(text, r.Body)
+	r.Sentences, r.Paragraphs = sentences(text, r.Body)
 	return r, nil
 }
 

@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"slices"
 	"strings"
@@ -161,4 +162,103 @@ func readFields(d report.Draft) fields {
 	f := fields{sub: inc.SubEventType, date: inc.EventDate.Format(geo.DateLayout), timePrec: inc.TimePrecision, geoPrec: inc.GeoPrecision,
 		location: inc.Location, actor1: inc.Actor1, fatalities: inc.Fatalities, injuries: inc.Injuries}
 	return f
+}
+
+// What is not a report it can read gets a clear error, and no drafts.
+func TestBadInput(t *testing.T) {
+	big := strings.Repeat("Clashes broke out in Ben Guerdane on March 7. ", 50<<20/46+1)
+	for _, tt := range []struct {
+		name string
+		raw  []byte
+		want string
+	}{
+		{"empty", nil, "empty"},
+		{"blank", []byte(" \n\n\t "), "empty"},
+		{"binary", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "not UTF-8 text"},
+		{"latin-1", []byte("Affrontements \xe0 Ben Guerdane"), "not UTF-8 text"},
+		{"50 MB", []byte(big), "reports of up to 2 MB"},
+		{"French", []byte("Des affrontements ont éclaté le lundi 7 mars à Ben Guerdane entre les forces de sécurité et des terroristes venus de Libye. Le bilan est de 55 morts selon le ministère de l'Intérieur."), "reads as French"},
+		{"Arabic", []byte("اندلعت اشتباكات في بنقردان بين قوات الأمن والجيش ومجموعة من الإرهابيين يوم الاثنين ٧ مارس، وأسفرت عن مقتل ٥٥ شخصا."), "another script"},
+	} {
+		r, err := report.Read(tt.raw, report.Meta{Published: day("2016-03-08")})
+		if err == nil || !strings.Contains(err.Error(), tt.want) || r != nil {
+			t.Errorf("%s: got %v, want an error saying %q", tt.name, err, tt.want)
+			continue
+		}
+		var ge *geo.Error
+		if !errors.As(err, &ge) || ge.Kind != geo.EInvalid {
+			t.Errorf("%s: %v is not an invalid-input error", tt.name, err)
+		}
+	}
+	// English with no event in it is read, and gives nothing.
+	r, err := report.Read([]byte("Ben Guerdane is the commercial hub of the region bordering Libya, and its economy depends on the trade across the border."), report.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds := r.Drafts(gaz(t)); len(ds) != 0 {
+		t.Errorf("background gave drafts: %v", ds)
+	}
+}
+
+// Without the publication date, dates that need it are not guessed.
+func TestDatesNeedThePublicationDate(t *testing.T) {
+	raw, _ := os.ReadFile("testdata/el-amria-article.txt")
+	r, err := report.Read(raw, report.Meta{Publisher: "tunisia-tn.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	drafts := r.Drafts(gaz(t))
+	for _, d := range drafts {
+		if d.Read.EventDate.IsZero() {
+			if !slices.ContainsFunc(d.Problems, func(p string) bool { return strings.Contains(p, "publication date") }) {
+				t.Errorf("%s: no date and problems %v; want it to ask for the publication date", d, d.Problems)
+			}
+			continue
+		}
+		t.Errorf("%s: dated %s without a publication date or a year in the text", d, d.Read.EventDate.Format(geo.DateLayout))
+	}
+	if len(drafts) != 7 {
+		t.Errorf("got %d drafts, want the same 7, undated", len(drafts))
+	}
+}
+
+// An HTML page is read as its article: scripts and navigation left out.
+func TestHTML(t *testing.T) {
+	raw, _ := os.ReadFile("testdata/reports/tunis-bus-bombing.html")
+	r, err := report.Read(raw, report.Meta{Publisher: "x", Published: day("2015-11-25")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(r.Text, "Sfax") || strings.Contains(r.Text, "World") || strings.Contains(r.Text, "<p>") {
+		t.Errorf("the text keeps markup, scripts or navigation:\n%s", r.Text)
+	}
+	if r.Meta.Title != "Suicide Bomber Kills 12 Presidential Guards in Tunis" {
+		t.Errorf("title %q", r.Meta.Title)
+	}
+}
+
+// Reading a report of 1 000 words, beside the same words only split into
+// sentences (what any reader must do).
+func BenchmarkRead1000Words(b *testing.B) {
+	raw, _ := os.ReadFile("testdata/el-amria-article.txt")
+	words := len(strings.Fields(string(raw)))
+	text := []byte(strings.Repeat(string(raw)+"\n\n", 1000/words+1))
+	g := gaz(b)
+	b.ReportMetric(float64(len(strings.Fields(string(text)))), "words")
+	b.Run("read+drafts", func(b *testing.B) {
+		for b.Loop() {
+			r, err := report.Read(text, report.Meta{Publisher: "x", Published: day("2016-03-02")})
+			if err != nil {
+				b.Fatal(err)
+			}
+			r.Drafts(g)
+		}
+	})
+	b.Run("read only", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := report.Read(text, report.Meta{Publisher: "x", Published: day("2016-03-02")}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -12,13 +12,17 @@ var abbreviations = set("mr", "mrs", "ms", "dr", "gen", "col", "lt", "capt", "sg
 // sentences splits body into sentences: at a full stop, ! or ? followed by
 // a space and a capital letter (not after an abbreviation or an initial,
 // so "U.S. airstrike" and "Gen. Haftar" stay whole), and at blank lines.
-func sentences(text string, body Span) []Span {
+// The second result gives each sentence's paragraph.
+func sentences(text string, body Span) ([]Span, []int) {
 	var out []Span
+	var paras []int
+	para := 0
 	start := body.Start
 	emit := func(end int) {
 		s := trimSpan(text, Span{start, end})
 		if s.End > s.Start && strings.IndexFunc(text[s.Start:s.End], unicode.IsLetter) >= 0 {
 			out = append(out, s)
+			paras = append(paras, para)
 		}
 	}
 	for i := body.Start; i < body.End; {
@@ -27,6 +31,7 @@ func sentences(text string, body Span) []Span {
 		case r == '\n' && blankLineAt(text, i+size, body.End):
 			emit(i)
 			start = i + size
+			para++
 		case r == '.' || r == '!' || r == '?':
 			end := i + size
 			for end < body.End && strings.ContainsRune("\"'”’)", rune(text[end])) {
@@ -42,7 +47,7 @@ func sentences(text string, body Span) []Span {
 		i += size
 	}
 	emit(body.End)
-	return out
+	return out, paras
 }
 
 func blankLineAt(text string, i, end int) bool {
