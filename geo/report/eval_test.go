@@ -38,7 +38,9 @@ var evalFields = []struct {
 	get  func(inc geo.Incident, g goldEvent) (got, want string, produced bool)
 }{
 	{"event_type", func(inc geo.Incident, g goldEvent) (string, string, bool) { return inc.EventType, g.EventType, true }},
-	{"sub_event_type", func(inc geo.Incident, g goldEvent) (string, string, bool) { return inc.SubEventType, g.SubEventType, true }},
+	{"sub_event_type", func(inc geo.Incident, g goldEvent) (string, string, bool) {
+		return inc.SubEventType, g.SubEventType, true
+	}},
 	{"event_date", func(inc geo.Incident, g goldEvent) (string, string, bool) {
 		return dateOf(inc), g.EventDate, !inc.EventDate.IsZero()
 	}},
@@ -55,7 +57,9 @@ var evalFields = []struct {
 	{"geo_precision", func(inc geo.Incident, g goldEvent) (string, string, bool) {
 		return fmt.Sprint(inc.GeoPrecision), fmt.Sprint(g.GeoPrecision), inc.GeoPrecision != 0
 	}},
-	{"actor1", func(inc geo.Incident, g goldEvent) (string, string, bool) { return inc.Actor1, g.Actor1, inc.Actor1 != "" }},
+	{"actor1", func(inc geo.Incident, g goldEvent) (string, string, bool) {
+		return inc.Actor1, g.Actor1, inc.Actor1 != ""
+	}},
 	{"fatalities", func(inc geo.Incident, g goldEvent) (string, string, bool) {
 		return countText(inc.Fatalities), countText(g.Fatalities), true // unknown is a value
 	}},
