@@ -185,4 +185,7 @@ type Editor interface {
 	Proposals(ctx context.Context, status string, authorID int64) ([]Proposal, error)
 	ApproveProposal(ctx context.Context, id int64, reviewer string, edited *Incident) (Incident, error)
 	RejectProposal(ctx context.Context, id int64, reviewer, reason string) error
+	// ProposeReport stores a report and its drafts as proposals, all or none.
+	ProposeReport(ctx context.Context, r *Report, ps []Proposal) error
+	Report(ctx context.Context, id int64) (Report, error)
 }

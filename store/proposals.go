@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -19,27 +20,88 @@ func (db *DB) Propose(ctx context.Context, p *geo.Proposal) error {
 	if err != nil {
 		return err
 	}
-	return db.writePrivate(ctx, func(tx *Tx) error {
-		if p.IncidentID != 0 {
-			v, err := currentVersion(ctx, tx, p.IncidentID)
-			if err != nil {
-				return err
-			}
-			if p.BaseVersion == 0 {
-				p.BaseVersion = v
-			} else if p.BaseVersion != v {
-				return geo.Errorf(geo.EStale, "incident %d has changed since version %d: reload it and propose your change again", p.IncidentID, p.BaseVersion)
-			}
-		}
-		p.Status, p.CreatedAt = geo.ProposalOpen, tx.now.UTC().Truncate(time.Second)
-		res, err := tx.ExecContext(ctx, `INSERT INTO proposals (incident_id, base_version, author_id, author, summary, feature, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, nullInt(p.IncidentID), nullInt(p.BaseVersion), p.AuthorID, p.Author, p.Summary, string(feature), stamp(tx.now))
+	return db.writePrivate(ctx, func(tx *Tx) error { return insertProposal(ctx, tx, p, string(feature)) })
+}
+
+// insertProposal writes p (its feature already encoded) in tx.
+func insertProposal(ctx context.Context, tx *Tx, p *geo.Proposal, feature string) error {
+	if p.IncidentID != 0 {
+		v, err := currentVersion(ctx, tx, p.IncidentID)
 		if err != nil {
-			return fmt.Errorf("propose: %w", err)
+			return err
 		}
-		p.ID, err = res.LastInsertId()
+		if p.BaseVersion == 0 {
+			p.BaseVersion = v
+		} else if p.BaseVersion != v {
+			return geo.Errorf(geo.EStale, "incident %d has changed since version %d: reload it and propose your change again", p.IncidentID, p.BaseVersion)
+		}
+	}
+	p.Status, p.CreatedAt = geo.ProposalOpen, tx.now.UTC().Truncate(time.Second)
+	evidence, err := json.Marshal(p.Evidence)
+	if err != nil {
+		return err
+	}
+	if p.Evidence == nil {
+		evidence = []byte("[]")
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO proposals (incident_id, base_version, author_id, author, summary, feature, created_at, report_id, evidence)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, nullInt(p.IncidentID), nullInt(p.BaseVersion), p.AuthorID, p.Author, p.Summary, feature, stamp(tx.now), nullInt(p.ReportID), string(evidence))
+	if err != nil {
+		return fmt.Errorf("propose: %w", err)
+	}
+	p.ID, err = res.LastInsertId()
+	return err
+}
+
+// ProposeReport stores a report and its drafts as proposals for review,
+// all in one transaction: every draft is checked first, and if one is
+// refused nothing is written. Each proposal's ReportID is set.
+func (db *DB) ProposeReport(ctx context.Context, r *geo.Report, ps []geo.Proposal) error {
+	features := make([]string, len(ps))
+	for i := range ps {
+		if err := ps[i].Incident.Validate(); err != nil {
+			return fmt.Errorf("draft %d (%s): %w", i+1, ps[i].Incident.Title, err)
+		}
+		b, err := geo.FeatureJSON(ps[i].Incident)
+		if err != nil {
+			return err
+		}
+		features[i] = string(b)
+	}
+	return db.writePrivate(ctx, func(tx *Tx) error {
+		r.CreatedAt = tx.now.UTC().Truncate(time.Second)
+		res, err := tx.ExecContext(ctx, `INSERT INTO reports (text, publisher, title, url, published, author_id, author, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.Text, r.Publisher, r.Title, r.URL, r.Published, r.AuthorID, r.Author, stamp(tx.now))
+		if err != nil {
+			return fmt.Errorf("save report: %w", err)
+		}
+		if r.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		for i := range ps {
+			ps[i].ReportID = r.ID
+			if err := insertProposal(ctx, tx, &ps[i], features[i]); err != nil {
+				return fmt.Errorf("draft %d (%s): %w", i+1, ps[i].Incident.Title, err)
+			}
+		}
+		return nil
+	})
+}
+
+// Report returns a stored report.
+func (db *DB) Report(ctx context.Context, id int64) (geo.Report, error) {
+	var r geo.Report
+	err := db.read(ctx, func(tx *Tx) error {
+		var created string
+		err := tx.QueryRowContext(ctx, `SELECT id, text, publisher, title, url, published, author_id, author, created_at FROM reports WHERE id = ?`, id).
+			Scan(&r.ID, &r.Text, &r.Publisher, &r.Title, &r.URL, &r.Published, &r.AuthorID, &r.Author, &created)
+		if errors.Is(err, sql.ErrNoRows) {
+			return geo.Errorf(geo.ENotFound, "report %d not found", id)
+		}
+		r.CreatedAt, _ = time.Parse(time.RFC3339, created)
 		return err
 	})
+	return r, err
 }
 
 func nullInt(n int64) any {
@@ -49,14 +111,17 @@ func nullInt(n int64) any {
 	return n
 }
 
-const proposalColumns = `id, coalesce(incident_id, 0), coalesce(base_version, 0), author_id, author, summary, feature, status, reason, reviewer, created_at, decided_at`
+const proposalColumns = `id, coalesce(incident_id, 0), coalesce(base_version, 0), author_id, author, summary, feature, status, reason, reviewer, created_at, decided_at, coalesce(report_id, 0), evidence`
 
 func scanProposal(s scanner) (geo.Proposal, error) {
 	var p geo.Proposal
-	var feature, created string
+	var feature, created, evidence string
 	var decided sql.NullString
-	if err := s.Scan(&p.ID, &p.IncidentID, &p.BaseVersion, &p.AuthorID, &p.Author, &p.Summary, &feature, &p.Status, &p.Reason, &p.Reviewer, &created, &decided); err != nil {
+	if err := s.Scan(&p.ID, &p.IncidentID, &p.BaseVersion, &p.AuthorID, &p.Author, &p.Summary, &feature, &p.Status, &p.Reason, &p.Reviewer, &created, &decided, &p.ReportID, &evidence); err != nil {
 		return p, err
+	}
+	if err := json.Unmarshal([]byte(evidence), &p.Evidence); err != nil {
+		return p, fmt.Errorf("proposal %d evidence: %w", p.ID, err)
 	}
 	inc, err := geo.IncidentFromFeature([]byte(feature))
 	if err != nil {

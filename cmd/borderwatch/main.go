@@ -5,6 +5,7 @@
 //	borderwatch export [--db FILE] > incidents.geojson
 //	borderwatch backup [--db FILE] OUT
 //	borderwatch restore [--db FILE] IN
+//	borderwatch ingest [--db FILE] [--publisher P] [--published DATE] [--url U] (--dry-run | --as ACCOUNT) FILE...
 //
 // Every flag can also be set from the environment: BORDERWATCH_ADDR,
 // BORDERWATCH_DB, BORDERWATCH_TILES.
@@ -35,6 +36,8 @@ Usage:
   borderwatch export [flags]          write the incidents as GeoJSON or CSV to standard output
   borderwatch backup [flags] OUT      copy the database to OUT, safely while it serves and writes
   borderwatch restore [flags] IN      replace the database's contents with the backup IN
+  borderwatch ingest [flags] FILE...  read news reports into draft incidents for review
+                                      (--dry-run prints them as GeoJSON and writes nothing)
 
   borderwatch user add|list|set-role|disable|enable|password
                                       manage accounts (the first admin is made here)
@@ -71,6 +74,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = backupCmd(ctx, args, stdout, stderr)
 	case "restore":
 		err = restoreCmd(ctx, args, stdout, stderr)
+	case "ingest":
+		err = ingestCmd(ctx, args, stdout, stderr)
 	case "user":
 		err = userCmd(ctx, args, stdin, stdout, stderr)
 	case "token":

@@ -162,11 +162,12 @@ func containsPlace(ps []*Place, p *Place) bool {
 	return false
 }
 
-// SetLayerFeature gives the layer features named name their geometry
-// from the database (a crossing's point, the barrier's line).
+// SetLayerFeature gives the layer features named name (any name, for a
+// layer of one feature) their geometry from the database: a crossing's
+// point, the barrier's line.
 func (g *Gazetteer) SetLayerFeature(layer, name string, geom orb.Geometry, point orb.Point) {
 	for _, p := range g.Places {
-		if p.Layer() == layer && Normalize(p.Name) == Normalize(name) {
+		if p.Layer() == layer && (name == "" || Normalize(p.Name) == Normalize(name)) {
 			p.Geometry, p.Point = geom, point
 		}
 	}

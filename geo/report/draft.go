@@ -31,8 +31,9 @@ type Draft struct {
 	// needs the publication date); it is shown, never stored.
 	Problems []string
 	// Match is the incident already known that this draft reports again
-	// (see Match), or 0.
+	// (see Match), or 0; Known says the report adds nothing to it.
 	Match int64
+	Known bool
 }
 
 // event is a draft while the sentences are read.

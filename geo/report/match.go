@@ -37,6 +37,7 @@ func Match(ctx context.Context, known Near, drafts []Draft) error {
 		if m, ok := sameIncident(d.Incident, near); ok {
 			d.Match = m.ID
 			d.Incident = Merge(m, *d)
+			d.Known = len(geo.Diff(m, d.Incident)) == 0
 		}
 	}
 	return nil
@@ -105,7 +106,10 @@ func Merge(known geo.Incident, d Draft) geo.Incident {
 func (d Draft) String() string {
 	inc := d.Incident
 	s := fmt.Sprintf("%s (%s, %s)", inc.Title, inc.EventDate.Format(geo.DateLayout), inc.EventType)
-	if d.Match != 0 {
+	switch {
+	case d.Known:
+		s += ": incident " + strconv.FormatInt(d.Match, 10) + " already has it all"
+	case d.Match != 0:
 		s += ": reports incident " + strconv.FormatInt(d.Match, 10) + " again"
 	}
 	return s

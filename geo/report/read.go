@@ -58,7 +58,7 @@ type Keyword struct {
 // read: nothing, binary data, more than MaxBytes, or text not in English.
 func Read(raw []byte, meta Meta) (*Report, error) {
 	if len(raw) > MaxBytes {
-		return nil, geo.Errorf(geo.EInvalid, "the report is %.1f MB; reports of up to %d MB are read", float64(len(raw))/(1<<20), MaxBytes>>20)
+		return nil, geo.Errorf(geo.EInvalid, "the report is larger than %d MB: reports of up to %d MB are read", MaxBytes>>20, MaxBytes>>20)
 	}
 	if i := bytes.IndexByte(raw, 0); i >= 0 || !utf8.Valid(raw) {
 		if i < 0 {

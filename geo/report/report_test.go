@@ -176,7 +176,7 @@ func TestBadInput(t *testing.T) {
 		{"blank", []byte(" \n\n\t "), "empty"},
 		{"binary", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "not UTF-8 text"},
 		{"latin-1", []byte("Affrontements \xe0 Ben Guerdane"), "not UTF-8 text"},
-		{"50 MB", []byte(big), "reports of up to 2 MB"},
+		{"50 MB", []byte(big), "larger than 2 MB"},
 		{"French", []byte("Des affrontements ont éclaté le lundi 7 mars à Ben Guerdane entre les forces de sécurité et des terroristes venus de Libye. Le bilan est de 55 morts selon le ministère de l'Intérieur."), "reads as French"},
 		{"Arabic", []byte("اندلعت اشتباكات في بنقردان بين قوات الأمن والجيش ومجموعة من الإرهابيين يوم الاثنين ٧ مارس، وأسفرت عن مقتل ٥٥ شخصا."), "another script"},
 	} {
