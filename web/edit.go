@@ -66,6 +66,14 @@ func (s *Server) editRoutes(e *echo.Echo, timeout echo.MiddlewareFunc) {
 	get("/deleted", s.handleDeleted, editorPage)
 	e.POST("/proposals/:id/approve", s.handleApprove, with(editor)...)
 	e.POST("/proposals/:id/reject", s.handleReject, with(editor)...)
+	// Reports read into drafts: the page, its form, the API, a stored report.
+	withReport := func(role echo.MiddlewareFunc) []echo.MiddlewareFunc {
+		return append([]echo.MiddlewareFunc{timeout, middleware.BodyLimit(strconv.Itoa(maxReportBody/1024) + "K"), auth.Identify(s.cfg.Accounts)}, role, csrf)
+	}
+	e.Match([]string{http.MethodGet, http.MethodHead}, "/reports/new", s.handleReportForm, withReport(contributorPage)...)
+	e.POST("/reports/new", s.handleReportForm, withReport(contributor)...)
+	e.POST("/reports", s.handleReportsAPI, withReport(contributor)...)
+	get("/reports/:id", s.handleReport, contributorPage)
 }
 
 // editCtx carries who is writing, and why, to the store.

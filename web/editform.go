@@ -342,8 +342,25 @@ func (s *Server) historyPage(c echo.Context, id int64, vs []geo.Version) error {
 
 func (s *Server) proposalViews(c echo.Context, ps []geo.Proposal) []views.ProposalView {
 	out := make([]views.ProposalView, len(ps))
+	reports := map[int64]geo.Report{}
 	for i, p := range ps {
 		out[i] = views.ProposalView{Proposal: p, Changes: s.proposalJSON(c, p).Changes}
+		if p.ReportID == 0 {
+			continue
+		}
+		r, ok := reports[p.ReportID]
+		if !ok {
+			var err error
+			if r, err = s.editor().Report(c.Request().Context(), p.ReportID); err != nil {
+				continue // the proposal stands without its evidence
+			}
+			reports[p.ReportID] = r
+		}
+		marks := make([]views.Mark, len(p.Evidence))
+		for j, e := range p.Evidence {
+			marks[j] = views.Mark{Evidence: e, Draft: 1}
+		}
+		out[i].Report, out[i].Body = r, views.Highlight(r.Text, marks)
 	}
 	return out
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/geo/gazetteer"
 	"github.com/borderwatch/borderwatch/static"
 	"github.com/borderwatch/borderwatch/web/auth"
 	"github.com/labstack/echo/v4"
@@ -53,6 +54,9 @@ type Config struct {
 	RequestTimeout time.Duration
 	// Now is the clock for time stamps and download names; nil means time.Now.
 	Now func() time.Time
+	// Gazetteer gives the report reader's gazetteer (data.Gazetteer); nil
+	// turns reading reports off.
+	Gazetteer func() (*gazetteer.Gazetteer, error)
 }
 
 // Server is the Borderwatch HTTP server.

@@ -39,7 +39,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	defer l.Close()
 	st, srv, err := open(ctx, *db, web.Config{Logger: log, Tiles: *tiles, TileAttribution: *tileAttr, BaseURL: *baseURL,
-		EmbedOrigins: splitList(*embedOrigins)})
+		EmbedOrigins: splitList(*embedOrigins), Gazetteer: data.Gazetteer})
 	if err != nil {
 		return err
 	}

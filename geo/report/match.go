@@ -94,8 +94,10 @@ func Merge(known geo.Incident, d Draft) geo.Incident {
 				Note: fmt.Sprintf("%s gives %d; the sources before it gave %d.", src.Publisher, *n, *old)})
 		}
 	}
+	// The report's own disagreements (a weekday against its date), unless
+	// the record notes one on that field already.
 	for _, dis := range d.Incident.Disagreements {
-		if !slices.Contains(out.Disagreements, dis) {
+		if !slices.ContainsFunc(known.Disagreements, func(k geo.Disagreement) bool { return k.Field == dis.Field }) && !slices.Contains(out.Disagreements, dis) {
 			out.Disagreements = append(out.Disagreements, dis)
 		}
 	}

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/borderwatch/borderwatch/data"
+
 	"github.com/borderwatch/borderwatch/geo"
 	"github.com/borderwatch/borderwatch/web"
 )
@@ -104,7 +106,7 @@ func Rels(links []Link) map[string]Link {
 
 // Config is a server configuration for tests: quiet, offline tiles.
 func Config() web.Config {
-	return web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Tiles: "none"}
+	return web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Tiles: "none", Gazetteer: data.Gazetteer}
 }
 
 // Date reads a YYYY-MM-DD date.
