@@ -153,6 +153,13 @@ func TestReadAReportPage(t *testing.T) {
 	if status != 200 || strings.Count(page, `data-testid="report-proposal"`) != 4 || !strings.Contains(page, `data-fields="location"`) {
 		t.Errorf("%s: got %d %.300s", where, status, page)
 	}
+	// An editor's review page shows each proposal's evidence in its report.
+	addUser(t, app, "amira", geo.RoleEditor)
+	e := newBrowserClient(t, app)
+	e.signIn(t, "amira", testPassword)
+	if status, review, _ := e.page(t, "/review"); status != 200 || strings.Count(review, `data-testid="proposal-evidence"`) != 4 || !strings.Contains(review, `data-fields="event_type"`) {
+		t.Errorf("/review: got %d, %d evidence sections: %.400s", status, strings.Count(review, `data-testid="proposal-evidence"`), review)
+	}
 	// Another contributor may not see it.
 	o := newBrowserClient(t, app)
 	o.signIn(t, "omar", testPassword)

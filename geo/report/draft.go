@@ -775,7 +775,7 @@ func (r *Report) draft(e *event) Draft {
 	var summary []string
 	for _, si := range e.sentences {
 		s := r.Sentences[si]
-		if t := cleanSentence(r.Text[s.Start:s.End]); !slices.Contains(summary, t) {
+		if t := cleanSentence(r.fillGaps(e, s)); !slices.Contains(summary, t) {
 			summary = append(summary, t)
 		}
 	}
@@ -810,6 +810,34 @@ func (r *Report) actorEvidence(d *Draft, field string, a actorMention, quote fun
 		note += ": from the report's keyword line, filling a name the text lost"
 	}
 	d.Evidence = append(d.Evidence, Evidence{Field: field, Start: a.span.Start, End: a.span.End, Quote: quote(a.span), Note: note})
+}
+
+// fillGaps is sentence s with the names the site stripped put back in
+// brackets, as an editor marks an insertion: "the army and [National
+// Guard] are", "5 km from [Ben Guerdane]".
+func (r *Report) fillGaps(e *event, s Span) string {
+	sent := r.Text[s.Start:s.End]
+	// The place's first: it stands later in the sentence, so the actor's
+	// insertion cannot move it.
+	if p := e.place; p != nil && p.near != nil && p.span.Start >= s.Start && p.span.End <= s.End {
+		after := p.span.End - s.Start
+		if km := kmFromRE.FindStringIndex(sent[after:]); km != nil {
+			at := after + km[1]
+			if gapRE.MatchString(sent[at:]) {
+				sent = strings.TrimRight(sent[:at], " ") + " [" + p.near.Name + "]" + sent[at:]
+			}
+		}
+	}
+	for _, a := range e.actors {
+		if a.fromKeys {
+			if loc := actorGapRE.FindStringIndex(sent); loc != nil {
+				and := loc[0] + len("and")
+				sent = sent[:and] + " [" + r.Text[a.span.Start:a.span.End] + "]" + sent[and:]
+			}
+			break
+		}
+	}
+	return sent
 }
 
 // cleanSentence closes the gaps stripped links left ("5 km from ." →

@@ -107,6 +107,10 @@ func TestSeedReportDrafts(t *testing.T) {
 		}
 		t.Fatalf("got %d drafts, want %d", len(drafts), len(want))
 	}
+	// The names the site stripped, put back in brackets from the keyword line.
+	if sum := drafts[0].Read.Summary; !strings.Contains(sum, "army and [National Guard] are") || !strings.Contains(sum, "5 km from [Ben Guerdane].") {
+		t.Errorf("the clash's summary does not fill the gaps: %q", sum)
+	}
 	eq := func(a, b *int) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
 	for i, w := range want {
 		d := drafts[i]
