@@ -59,6 +59,7 @@ type placeChoice struct {
 	place     *gazetteer.Place
 	span      Span
 	qualifier string // "outside", "near", "5 km from": the event was near the place
+	part      string // "Ettadhamen neighbourhood": the part of the place it was in
 	near      *gazetteer.Place
 	score     float64
 }
@@ -402,6 +403,8 @@ var (
 	prepRE      = regexp.MustCompile(`(?i)^(in|at|outside|near|nearby|outskirts of|around|into|from|of|along|toward|towards|across)$`)
 	placeNounRE = regexp.MustCompile(`(?i)^(town|city|village|region|area|governorate|province|district|neighbou?rhood|port|outskirts|vicinity)$`)
 	kmFromRE    = regexp.MustCompile(`(?i)^,?\s*(?:about |some |around )?(\d+)\s*(?:km|kilometres|kilometers|miles)\s+(?:from|of|outside|south of|north of|east of|west of)\s*(?:the\s+)?`)
+	kmBeforeRE  = regexp.MustCompile(`(?i)(\d+)\s*(?:km|kilometres|kilometers|miles)\s+(?:from|outside|south of|north of|east of|west of)\s+(?:the\s+)?$`)
+	partOfRE    = regexp.MustCompile(`\b(?:the\s+)?(\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}[\p{L}'’-]+)?)\s+(neighbou?rhood|district|suburb|quarter)\s+of\s+$`)
 	gapRE       = regexp.MustCompile(`^\s*[.,;]`)
 	followersRE = regexp.MustCompile(`^\s*(?:government|authorities|officials|ministry|forces|sources)\b`)
 )
@@ -468,6 +471,15 @@ func choosePlace(r *Report, g *gazetteer.Gazetteer, s Span, mentions []gazetteer
 			d = trig.Start - s.Start - m.End
 		}
 		c.score -= math.Min(float64(abs(d))/60, 3)
+		// "a village 20 km from Tataouine": near it.
+		if km := kmBeforeRE.FindStringSubmatch(before); km != nil {
+			c.qualifier = km[1] + " km from"
+			c.score += 5 // a locative phrase, and "from" counted against it above
+		}
+		// "in the Ettadhamen neighbourhood of Tunis": a part of the place.
+		if part := partOfRE.FindStringSubmatch(before); part != nil {
+			c.part = part[1] + " " + strings.ToLower(part[2])
+		}
 		// "El Amria, 5 km from Ben Guerdane": near the second place.
 		if km := kmFromRE.FindStringSubmatchIndex(sent[m.End:]); km != nil {
 			c.qualifier = sent[m.End+km[2]:m.End+km[3]] + " km from"
@@ -685,6 +697,10 @@ func (r *Report) draft(e *event) Draft {
 			inc.Location = upperFirst(p.qualifier) + " " + place.Name
 			inc.GeoPrecision = max(inc.GeoPrecision, geo.GeoNear)
 			note += "; " + p.qualifier + " it: geo precision 2"
+		case p.part != "":
+			inc.Location = place.Name + " (" + p.part + ")"
+			inc.GeoPrecision = max(inc.GeoPrecision, geo.GeoNear)
+			note += "; in its " + p.part + ", which the gazetteer does not place: geo precision 2"
 		}
 		if place.Kind == gazetteer.KindCountry || place.Kind == gazetteer.KindAdmin {
 			note += "; a region only: geo precision 3"

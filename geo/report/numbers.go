@@ -47,6 +47,7 @@ var (
 	casualtyBeforeRE = regexp.MustCompile(`(?i)\b(?:were|was|have been|has been|had been|are|is)\s+(?:\w+ly\s+)?(killed|wounded|injured|shot dead|dead)\b`)
 	countTermRE      = regexp.MustCompile(`(?i)\b((?:over|more than|at least|nearly|almost|about|around|some|up to)\s+)?(` + numberRE + `)\s+(?:[A-Za-z-]+\s+){0,3}?` + people + `\b`)
 	bareCountRE      = regexp.MustCompile(`(?i)\b((?:over|more than|at least|nearly|almost|about|around|some|up to)\s+)?(\d[\d,]*|` + numberRE[3:len(numberRE)-1] + `)\s*$`)
+	joinRE           = regexp.MustCompile(`^(?:\s*,\s*and\s+|\s*,\s*|\s+and\s+)`)
 	vagueRE          = regexp.MustCompile(`(?i)\b(several|many|dozens|scores|hundreds|a number of|some)\s+(?:[a-z-]+\s+){0,2}?` + people + `\b`)
 	unconfirmedRE    = regexp.MustCompile(`(?i)\b(unconfirmed|could not be (?:independently )?(?:confirmed|verified)|denied|reportedly|unverified)\b`)
 )
@@ -85,6 +86,27 @@ func casualties(text string, s Span) []casualty {
 		if m[4] >= 0 {
 			c.note = strings.TrimSpace(sent[m[4]:m[7]])
 		}
+		// "killing a civilian and five presumed terrorists": the terms
+		// joined to the first count add up.
+		end := m[1]
+		for {
+			rest := sent[end:]
+			j := joinRE.FindStringIndex(rest)
+			if j == nil {
+				break
+			}
+			t := countTermRE.FindStringSubmatchIndex(rest[j[1]:])
+			if t == nil || t[0] != 0 {
+				break
+			}
+			more, ok := parseNumber(rest[j[1]+t[4] : j[1]+t[5]])
+			if !ok {
+				break
+			}
+			n += more
+			end += j[1] + t[1]
+		}
+		c.span.End = s.Start + end
 		out = append(out, c)
 	}
 	prev := 0

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -265,4 +266,114 @@ func BenchmarkRead1000Words(b *testing.B) {
 			}
 		}
 	})
+}
+
+// readOne drafts one short report published on 2016-03-05 (a Saturday).
+func readOne(t *testing.T, text string) report.Draft {
+	t.Helper()
+	r, err := report.Read([]byte(text), report.Meta{Publisher: "x", Published: day("2016-03-05")})
+	if err != nil {
+		t.Fatalf("%q: %v", text, err)
+	}
+	ds := r.Drafts(gaz(t))
+	if len(ds) != 1 {
+		t.Fatalf("%q: got %d drafts, want 1: %v", text, len(ds), ds)
+	}
+	return ds[0]
+}
+
+// How places set the location and its precision.
+func TestPlaces(t *testing.T) {
+	for _, tt := range []struct {
+		text, location, country string
+		precision               int
+	}{
+		{"Militants clashed with the army in Ben Gardane on March 3.", "Ben Guerdane", "TN", 1},
+		{"Militants clashed with the army near Medenine on March 3.", "Near Medenine", "TN", 2},
+		{"Militants clashed with the army on the outskirts of Zarzis on March 3.", "Outskirts of Zarzis", "TN", 2},
+		{"Militants clashed with the army in a village 20 km from Tataouine on March 3.", "20 km from Tataouine", "TN", 2},
+		{"Police arrested two men in the Ettadhamen neighbourhood of Tunis on March 3.", "Tunis (Ettadhamen neighbourhood)", "TN", 2},
+		{"Militants clashed with the army in the Medenine Governorate on March 3.", "Medenine Governorate", "TN", 3},
+		{"Police arrested two smugglers in Libya on March 3.", "Libya", "LY", 3},
+		{"A drone strike hit a camp outside Sabratah on March 3.", "Outside Sabratha", "LY", 2},
+		// Where the event was, not where its actors came from or who spoke.
+		{"Militants from Libya clashed with the army in Ben Guerdane on March 3, the Tripoli government said.", "Ben Guerdane", "TN", 1},
+	} {
+		d := readOne(t, tt.text)
+		if !strings.HasPrefix(d.Read.Location, tt.location) || d.Read.Country != tt.country || d.Read.GeoPrecision != tt.precision {
+			t.Errorf("%q: %s (%s), precision %d; want %s (%s), %d", tt.text, d.Read.Location, d.Read.Country, d.Read.GeoPrecision, tt.location, tt.country, tt.precision)
+		}
+	}
+}
+
+// How counts are read: number words, sums, hedges, vague words.
+func TestCounts(t *testing.T) {
+	for _, tt := range []struct {
+		text                 string
+		fatalities, injuries string
+		note                 string
+	}{
+		{"Troops clashed with militants in Ben Guerdane on March 3, killing a civilian and five presumed terrorists.", "6", "unknown", ""},
+		{"Militants clashed with the army in Ben Guerdane on March 3. Three civilians and an officer were killed.", "4", "unknown", ""},
+		{"Militants clashed with the army in Ben Guerdane on March 3, killing nearly sixty people.", "60", "unknown", "nearly sixty"},
+		{"Militants clashed with the army in Ben Guerdane on March 3. Several soldiers were wounded.", "unknown", "unknown", ""},
+		{"Militants clashed with the army in Ben Guerdane on March 3. Two soldiers were killed and 14 were wounded.", "2", "14", ""},
+		{"Militants clashed with the army in Ben Guerdane on March 3.", "unknown", "unknown", ""},
+	} {
+		d := readOne(t, tt.text)
+		got := [2]string{countString(d.Read.Fatalities), countString(d.Read.Injuries)}
+		if got != [2]string{tt.fatalities, tt.injuries} {
+			t.Errorf("%q: fatalities %s, injuries %s; want %s, %s", tt.text, got[0], got[1], tt.fatalities, tt.injuries)
+		}
+		if tt.note != "" && !slices.ContainsFunc(d.Evidence, func(e geo.Evidence) bool { return e.Field == "fatalities" && strings.Contains(e.Note, tt.note) }) {
+			t.Errorf("%q: the evidence does not note %q: %v", tt.text, tt.note, d.Evidence)
+		}
+	}
+	// An unconfirmed toll is kept, and marked as a disagreement.
+	d := readOne(t, "Militants clashed with the army in Ben Guerdane on March 3. Unconfirmed reports said 12 soldiers were killed.")
+	if countString(d.Read.Fatalities) != "12" || !slices.ContainsFunc(d.Read.Disagreements, func(x geo.Disagreement) bool { return x.Field == "fatalities" }) {
+		t.Errorf("an unconfirmed toll: %s, disagreements %v", countString(d.Read.Fatalities), d.Read.Disagreements)
+	}
+}
+
+func countString(n *int) string {
+	if n == nil {
+		return "unknown"
+	}
+	return strconv.Itoa(*n)
+}
+
+// How dates are read, against a publication on Saturday 5 March 2016.
+func TestDates(t *testing.T) {
+	for _, tt := range []struct {
+		text, date string
+		precision  int
+		disagree   bool
+	}{
+		{"Militants clashed with the army in Ben Guerdane on February 19.", "2016-02-19", 1, false},
+		{"Militants clashed with the army in Ben Guerdane on Wednesday, March 2.", "2016-03-02", 1, false},
+		{"Militants clashed with the army in Ben Guerdane on Thursday, March 2.", "2016-03-02", 2, true},
+		{"Militants clashed with the army in Ben Guerdane in March 2015.", "2015-03-01", 3, false},
+		{"Militants clashed with the army in Ben Guerdane last week.", "2016-02-28", 2, false},
+		{"Militants clashed with the army in Ben Guerdane this afternoon.", "2016-03-05", 1, false},
+		{"Militants clashed with the army in Ben Guerdane yesterday.", "2016-03-04", 1, false},
+		{"Militants clashed with the army in Ben Guerdane on Tuesday.", "2016-03-01", 1, false},
+		{"Militants clashed with the army in Ben Guerdane on December 30.", "2015-12-30", 1, false},
+		{"A drone strike hit Sabratha on February 19. Five days before the airstrike, police arrested two smugglers in Ben Guerdane.", "2016-02-19", 1, false},
+	} {
+		r, err := report.Read([]byte(tt.text), report.Meta{Publisher: "x", Published: day("2016-03-05")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := r.Drafts(gaz(t))[0]
+		if got := d.Read.EventDate.Format(geo.DateLayout); got != tt.date || d.Read.TimePrecision != tt.precision || (len(d.Read.Disagreements) > 0) != tt.disagree {
+			t.Errorf("%q: %s precision %d, disagreements %v; want %s, %d, %v", tt.text, got, d.Read.TimePrecision, d.Read.Disagreements, tt.date, tt.precision, tt.disagree)
+		}
+	}
+	// Relative to another event.
+	r, _ := report.Read([]byte("A drone strike hit Sabratha on February 19. Five days before the airstrike, police arrested two smugglers in Ben Guerdane."), report.Meta{Publisher: "x", Published: day("2016-03-05")})
+	ds := r.Drafts(gaz(t))
+	if len(ds) != 2 || ds[1].Read.EventDate.Format(geo.DateLayout) != "2016-02-14" {
+		t.Errorf("five days before the airstrike: %v", ds)
+	}
 }
