@@ -67,12 +67,15 @@ func (s *Server) editRoutes(e *echo.Echo, timeout echo.MiddlewareFunc) {
 	e.POST("/proposals/:id/approve", s.handleApprove, with(editor)...)
 	e.POST("/proposals/:id/reject", s.handleReject, with(editor)...)
 	// Reports read into drafts: the page, its form, the API, a stored report.
-	withReport := func(role echo.MiddlewareFunc) []echo.MiddlewareFunc {
-		return append([]echo.MiddlewareFunc{timeout, middleware.BodyLimit(strconv.Itoa(maxReportBody/1024) + "K"), auth.Identify(s.cfg.Accounts)}, role, csrf)
+	// Who first, then the size: an anonymous upload is refused unread. A
+	// form may bring a file of any size to be told, on the page, that it is
+	// too large; the API answers 413 at once.
+	withReport := func(role echo.MiddlewareFunc, limit string) []echo.MiddlewareFunc {
+		return []echo.MiddlewareFunc{timeout, auth.Identify(s.cfg.Accounts), role, middleware.BodyLimit(limit), csrf}
 	}
-	e.Match([]string{http.MethodGet, http.MethodHead}, "/reports/new", s.handleReportForm, withReport(contributorPage)...)
-	e.POST("/reports/new", s.handleReportForm, withReport(contributor)...)
-	e.POST("/reports", s.handleReportsAPI, withReport(contributor)...)
+	e.Match([]string{http.MethodGet, http.MethodHead}, "/reports/new", s.handleReportForm, withReport(contributorPage, "1K")...)
+	e.POST("/reports/new", s.handleReportForm, withReport(contributor, "64M")...)
+	e.POST("/reports", s.handleReportsAPI, withReport(contributor, strconv.Itoa(maxReportBody/1024)+"K")...)
 	get("/reports/:id", s.handleReport, contributorPage)
 }
 

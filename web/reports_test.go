@@ -1,8 +1,11 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
@@ -166,10 +169,38 @@ func TestReadAReportPage(t *testing.T) {
 	if status, _, _ := o.page(t, where); status != 404 {
 		t.Errorf("another contributor's GET %s: got %d, want 404", where, status)
 	}
+	// A file too large: the page says so; nothing is written.
+	big := strings.Repeat("Clashes in Ben Guerdane. ", 3<<20/25)
+	if res, body := b.postFile(t, "/reports/new", token, "big.txt", big); res.StatusCode != 400 || !strings.Contains(body, "larger than 2 MB") || proposalCount(t, app) != 4 {
+		t.Errorf("a 3 MB upload: got %d %.200s", res.StatusCode, body)
+	}
 	// Script in a report is text on the page, never markup.
 	form.Set("text", "Clashes broke out in Ben Guerdane on March 7, 2016 <script>alert(1)</script> between the army and militants.")
 	form.Set("action", "read")
 	if _, body := b.post(t, "/reports/new", form); strings.Contains(body, "<script>alert") || !strings.Contains(body, "&lt;script&gt;") {
 		t.Errorf("a report's markup reaches the page unescaped")
 	}
+}
+
+// postFile uploads a file to the report form, as a browser would.
+func (b *browserClient) postFile(t *testing.T, path, csrf, name, content string) (*http.Response, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	w.WriteField("_csrf", csrf)
+	w.WriteField("action", "read")
+	w.WriteField("publisher", "x")
+	f, _ := w.CreateFormFile("file", name)
+	io.WriteString(f, content)
+	w.Close()
+	req, _ := http.NewRequest(http.MethodPost, b.base+path, &buf)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Accept", browserAccept)
+	res, err := b.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res, string(body)
 }

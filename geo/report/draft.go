@@ -775,7 +775,7 @@ func (r *Report) draft(e *event) Draft {
 		}
 		note := fmt.Sprintf("%d", n)
 		if c.note != "" {
-			note = fmt.Sprintf("%q read as %d, the figure given", c.note, n)
+			note = fmt.Sprintf("%d (%s)", n, c.note)
 		}
 		if unconfirmedRE.MatchString(quote(c.span)) {
 			inc.Disagreements = append(inc.Disagreements, geo.Disagreement{Field: field, Note: fmt.Sprintf("Reported as unconfirmed or denied: %q", quote(c.span))})

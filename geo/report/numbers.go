@@ -124,14 +124,16 @@ func casualties(text string, s Span) []casualty {
 			from = i + len("that ")
 		}
 		subject := sent[from:m[0]]
-		total, exact := 0, true
+		total := 0
 		var hedge []string
+		var sides []string
 		for _, t := range countTermRE.FindAllStringSubmatch(subject, -1) {
 			n, ok := parseNumber(t[2])
 			if !ok {
 				continue
 			}
 			total += n
+			sides = append(sides, strings.TrimSpace(t[0]))
 			if t[1] != "" {
 				hedge = append(hedge, strings.TrimSpace(t[0]))
 			}
@@ -152,14 +154,16 @@ func casualties(text string, s Span) []casualty {
 		case total > 0:
 			c.n = &total
 		case vagueRE.MatchString(subject):
-			exact = false // "several people were killed": unknown, not zero
+			// "several people were killed": unknown, not zero
 		default:
 			continue
 		}
 		if len(hedge) > 0 {
 			c.note = strings.Join(hedge, ", ")
 		}
-		_ = exact
+		if len(sides) > 1 { // by side, as the report gives them
+			c.note = strings.TrimPrefix(c.note+"; by side: "+strings.Join(sides, ", "), "; ")
+		}
 		out = append(out, c)
 	}
 	return out

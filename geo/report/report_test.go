@@ -314,7 +314,7 @@ func TestCounts(t *testing.T) {
 		note                 string
 	}{
 		{"Troops clashed with militants in Ben Guerdane on March 3, killing a civilian and five presumed terrorists.", "6", "unknown", ""},
-		{"Militants clashed with the army in Ben Guerdane on March 3. Three civilians and an officer were killed.", "4", "unknown", ""},
+		{"Militants clashed with the army in Ben Guerdane on March 3. Three civilians and an officer were killed.", "4", "unknown", "by side: Three civilians, an officer"},
 		{"Militants clashed with the army in Ben Guerdane on March 3, killing nearly sixty people.", "60", "unknown", "nearly sixty"},
 		{"Militants clashed with the army in Ben Guerdane on March 3. Several soldiers were wounded.", "unknown", "unknown", ""},
 		{"Militants clashed with the army in Ben Guerdane on March 3. Two soldiers were killed and 14 were wounded.", "2", "14", ""},
