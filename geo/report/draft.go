@@ -12,6 +12,7 @@ import (
 
 	"github.com/borderwatch/borderwatch/geo"
 	"github.com/borderwatch/borderwatch/geo/gazetteer"
+	"github.com/paulmach/orb"
 	orbgeo "github.com/paulmach/orb/geo"
 )
 
@@ -67,6 +68,7 @@ type placeChoice struct {
 // Drafts reads the events of r, placed with g.
 func (r *Report) Drafts(g *gazetteer.Gazetteer) []Draft {
 	keyActors, keyPlaces := r.keywordEntities(g)
+	r.middle = r.center(g)
 	var events []*event
 	lastOf := func(sub string, anchor string) *event {
 		for i := len(events) - 1; i >= 0; i-- {
@@ -384,7 +386,9 @@ func (r *Report) keywordEntities(g *gazetteer.Gazetteer) ([]actorMention, []plac
 
 // best picks among places of one name: a town before a region, the one
 // in the country the report is about, else the most populous.
-func best(ps []*gazetteer.Place, countries map[string]int) *gazetteer.Place {
+// With center (the middle of the places the report names unambiguously),
+// the one nearest the report's other places comes before the most populous.
+func best(ps []*gazetteer.Place, countries map[string]int, center ...orb.Point) *gazetteer.Place {
 	sorted := slices.Clone(ps)
 	sort.SliceStable(sorted, func(a, b int) bool {
 		pa, pb := sorted[a], sorted[b]
@@ -394,9 +398,31 @@ func best(ps []*gazetteer.Place, countries map[string]int) *gazetteer.Place {
 		if (pa.Kind == gazetteer.KindCountry) != (pb.Kind == gazetteer.KindCountry) {
 			return pb.Kind == gazetteer.KindCountry
 		}
+		if len(center) > 0 {
+			if da, db := orbgeo.Distance(pa.Point, center[0]), orbgeo.Distance(pb.Point, center[0]); math.Abs(da-db) > 5000 {
+				return da < db
+			}
+		}
 		return pa.Population > pb.Population
 	})
 	return sorted[0]
+}
+
+// center is the middle of the places r names unambiguously, or none.
+func (r *Report) center(g *gazetteer.Gazetteer) []orb.Point {
+	var sum orb.Point
+	n := 0
+	for _, m := range g.Find(r.Text[r.Body.Start:r.Body.End]) {
+		if len(m.Places) == 1 && m.Places[0].Kind != gazetteer.KindCountry && m.Places[0].Kind != gazetteer.KindAdmin {
+			sum[0] += m.Places[0].Point[0]
+			sum[1] += m.Places[0].Point[1]
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	return []orb.Point{{sum[0] / float64(n), sum[1] / float64(n)}}
 }
 
 var (
@@ -426,7 +452,7 @@ func choosePlace(r *Report, g *gazetteer.Gazetteer, s Span, mentions []gazetteer
 	}
 	var out *placeChoice
 	for _, m := range mentions {
-		p := best(m.Places, countries)
+		p := best(m.Places, countries, r.middle...)
 		c := placeChoice{place: p, span: Span{s.Start + m.Start, s.Start + m.End}}
 		before := sent[:m.Start]
 		pm := prepBefore(before)

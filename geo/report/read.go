@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/borderwatch/borderwatch/geo"
+	"github.com/paulmach/orb"
 	"golang.org/x/net/html"
 )
 
@@ -45,6 +46,7 @@ type Report struct {
 	// paragraph of each.
 	Sentences  []Span
 	Paragraphs []int
+	middle     []orb.Point // where the places it names unambiguously are, when drafting
 }
 
 // Keyword is one word of the keyword line, where it is in the text.

@@ -296,6 +296,9 @@ func TestPlaces(t *testing.T) {
 		{"Militants clashed with the army in the Medenine Governorate on March 3.", "Medenine Governorate", "TN", 3},
 		{"Police arrested two smugglers in Libya on March 3.", "Libya", "LY", 3},
 		{"A drone strike hit a camp outside Sabratah on March 3.", "Outside Sabratha", "LY", 2},
+		// One name, two places: the one near the report's other places.
+		{"Police arrested two men in Hadrumetum on March 3. Both came from Ksar Hellal.", "Monastir", "TN", 1},
+		{"Police arrested two men in Hadrumetum on March 3.", "Sousse", "TN", 1},
 		// Where the event was, not where its actors came from or who spoke.
 		{"Militants from Libya clashed with the army in Ben Guerdane on March 3, the Tripoli government said.", "Ben Guerdane", "TN", 1},
 	} {
