@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/borderwatch/borderwatch/web/i18n"
 	"github.com/labstack/echo/v4"
 )
 
@@ -30,7 +31,12 @@ func (s *Server) conditional(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		format := format(c)
-		etag := `W/"` + s.etagSalt + "-" + strconv.FormatInt(version, 10) + "-" + format + `"`
+		// Pages differ by language; the data does not.
+		variant := format
+		if format == "html" {
+			variant += "-" + i18n.From(r.Context()).Code
+		}
+		etag := `W/"` + s.etagSalt + "-" + strconv.FormatInt(version, 10) + "-" + variant + `"`
 		h := c.Response().Header()
 		h.Set("ETag", etag)
 		h.Add("Vary", "Accept")

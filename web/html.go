@@ -10,6 +10,7 @@ import (
 
 	"github.com/a-h/templ"
 	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/web/i18n"
 	"github.com/borderwatch/borderwatch/web/views"
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
@@ -50,8 +51,17 @@ func (s *Server) mapConfig(c echo.Context) (views.MapConfig, error) {
 	cfg := views.MapConfig{DataAttribution: s.cfg.DataAttribution, EventTypes: geo.EventTypeNames(),
 		Layers: make([]views.LayerInfo, len(layers)), FilterParams: filterParams(), ViewParams: paramNames(mapView),
 		CountryPattern: countryPattern}
+	ctx := c.Request().Context()
 	for i, l := range layers {
-		cfg.Layers[i] = views.LayerInfo{ID: l.ID, Title: l.Title, Kind: l.Kind, Attribution: l.Attribution}
+		// Our own layers' names in the reader's language; others as named.
+		title := l.Title
+		if tr := i18n.T(ctx, "layer."+l.ID); tr != "layer."+l.ID {
+			title = tr
+		}
+		cfg.Layers[i] = views.LayerInfo{ID: l.ID, Title: title, Kind: l.Kind, Attribution: l.Attribution}
+	}
+	if cfg.DataAttribution == englishDataAttribution {
+		cfg.DataAttribution = i18n.T(ctx, "footer.incidents")
 	}
 	if s.tiles != "" {
 		cfg.Tiles = s.tiles

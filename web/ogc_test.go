@@ -179,7 +179,7 @@ func TestOpenAPIDeclaresEveryParameter(t *testing.T) {
 		}
 	}
 	slices.Sort(declared)
-	want := []string{"actor", "as_of", "bbox", "country", "datetime", "event_type", "f", "limit", "min_fatalities", "near_barrier_km", "near_border_km", "near_crossing_km", "offset", "q", "sortby", "sub_event_type"}
+	want := []string{"actor", "as_of", "bbox", "country", "datetime", "event_type", "f", "lang", "limit", "min_fatalities", "near_barrier_km", "near_border_km", "near_crossing_km", "offset", "q", "sortby", "sub_event_type"}
 	if !slices.Equal(declared, want) {
 		t.Errorf("items declares %v, want %v", declared, want)
 	}

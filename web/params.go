@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/web/i18n"
 	"github.com/paulmach/orb"
 )
 
@@ -86,6 +87,15 @@ var params = []param{
 				return "must be a whole number of at least 0, got " + strconv.Quote(v)
 			}
 			f.Offset = n
+			return ""
+		}},
+	{name: "lang", scope: anyResource,
+		doc:    "The language of pages, embeds and oEmbed snippets: en, fr or ar (default: the person's choice, else Accept-Language, else en). Data is served as written.",
+		schema: obj{"type": "string", "enum": i18n.Codes()},
+		parse: func(_ *geo.Filter, _ url.Values, v string) string {
+			if _, ok := i18n.ByCode(v); !ok {
+				return "must be one of " + strings.Join(i18n.Codes(), ", ") + ", got " + strconv.Quote(v)
+			}
 			return ""
 		}},
 	{name: "f", scope: anyResource,

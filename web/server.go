@@ -190,6 +190,7 @@ func (s *Server) routes() *echo.Echo {
 		return strings.HasPrefix(c.Request().URL.Path, "/static/") // compressed once, in package static
 	}}))
 	e.Use(s.securityHeaders)
+	e.Use(s.language)
 	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
 		AllowOrigins:  []string{"*"},
 		AllowMethods:  []string{http.MethodGet, http.MethodHead, http.MethodOptions},

@@ -77,8 +77,20 @@ function offsetLine(line, km, inside) {
   const left = shifted(1), right = shifted(-1);
   return votes(left) >= votes(right) ? left : right;
 }
+// Names in the reader's script: Arabic as GeoNames' alternate names write
+// them (cities1000), French as the French Wikipedia titles its articles.
+const NAMES = {
+  'Ben Guerdane': ['Ben Gardane', 'بن قردان'], Medenine: ['Médenine', 'مدنين'], Zarzis: ['Zarzis', 'جرجيس'],
+  Tataouine: ['Tataouine', 'تطاوين'], Tunis: ['Tunis', 'تونس'], Sousse: ['Sousse', 'سوسة'],
+  'Port el Kantaoui': ['Port El-Kantaoui', 'مرسى القنطاوي'], Tripoli: ['Tripoli', 'طرابلس'], Sabratha: ['Sabratha', 'صبراتة'],
+  'Ras Jedir': ['Ras Jedir', 'رأس جدير'], 'Dhehiba–Wazin': ['Dehiba–Wazin', 'الذهيبة–وازن'],
+  'Tunisia–Libya border': ['Frontière tuniso-libyenne', 'الحدود التونسية الليبية'],
+  'Tunisia–Libya border barrier': ['Barrière frontalière tuniso-libyenne', 'الساتر الحدودي التونسي الليبي'],
+};
+const named = (f) => (NAMES[f.properties.name] ? { ...f, properties: { ...f.properties, name_fr: NAMES[f.properties.name][0], name_ar: NAMES[f.properties.name][1] } } : f);
+
 function featureCollection(meta, features) {
-  return { type: 'FeatureCollection', ...meta, features: features.map((f) => ({ ...f, geometry: { ...f.geometry, coordinates: roundCoords(f.geometry.coordinates) } })) };
+  return { type: 'FeatureCollection', ...meta, features: features.map(named).map((f) => ({ ...f, geometry: { ...f.geometry, coordinates: roundCoords(f.geometry.coordinates) } })) };
 }
 function write(name, fc) {
   fs.writeFileSync(path.join(out, name), JSON.stringify(fc, null, 1) + '\n');

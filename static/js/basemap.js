@@ -4,7 +4,11 @@
 // Leaflet's minified build, which every map page loads (deferred) before
 // its modules: it defines window.L.
 const { L } = window;
-import { el } from './dom.js';
+import { el, km } from './dom.js';
+import { lang, rtl, side, t } from './i18n.js';
+
+// nameOf is a feature's name in the reader's language, where the data has it.
+const nameOf = (p) => p[`name_${lang}`] || p.name;
 
 const STYLES = {
   basemap: { color: '#8a8478', weight: 1, fillColor: '#f3eee4', fillOpacity: 1, interactive: false },
@@ -18,42 +22,43 @@ export async function fetchJSON(url) {
   return res.json();
 }
 
-const km = (n) => `${Number(n).toLocaleString('en-GB', { maximumFractionDigits: 1 })} km`;
 
 function barrierPopup(p) {
   const reported = p.reported_lengths || [];
   const shortest = Math.min(...reported.map((r) => r.km));
   const diff = shortest - p.measured_length_km;
   return el('div', { class: 'popup barrier-popup', 'data-testid': 'barrier-popup' },
-    el('h2', { class: 'popup-title' }, p.name),
+    el('h2', { class: 'popup-title' }, nameOf(p)),
     el('dl', {},
-      el('dt', {}, 'Reported length'),
+      el('dt', {}, t('js.barrier.reported')),
       el('dd', {}, el('ul', {}, reported.map((r) => el('li', {}, `${km(r.km)} — `, el('a', { href: r.url, target: '_blank', rel: 'noopener noreferrer' }, r.source))))),
-      el('dt', {}, 'Measured length of the line drawn here'),
-      el('dd', { 'data-testid': 'measured-length' }, `${km(p.measured_length_km)} (haversine, measured by Borderwatch)`),
-      el('dt', {}, 'Materials'), el('dd', {}, p.materials),
-      el('dt', {}, 'Completion announced'), el('dd', {}, p.completion_announced),
+      el('dt', {}, t('js.barrier.measured')),
+      el('dd', { 'data-testid': 'measured-length' }, t('js.barrier.measured_value', { km: km(p.measured_length_km) })),
+      el('dt', {}, t('js.barrier.materials')), el('dd', { lang: 'en' }, p.materials),
+      el('dt', {}, t('js.barrier.completion')), el('dd', { lang: 'en' }, p.completion_announced),
     ),
     Number.isFinite(diff) && el('p', { class: 'disagreement', role: 'note' },
-      `The reports disagree (${reported.map((r) => km(r.km)).filter((v, i, a) => a.indexOf(v) === i).join(' vs ')}), and the line drawn here is ${km(Math.abs(diff))} ${diff > 0 ? 'shorter' : 'longer'} than the shortest report: its exact course is not published, so it follows the border ${p.distance_from_border_km} km inside Tunisia.`),
-    p.completion_note && el('p', { class: 'note' }, p.completion_note));
+      t(diff > 0 ? 'js.barrier.disagree_shorter' : 'js.barrier.disagree_longer', {
+        reported: reported.map((r) => km(r.km)).filter((v, i, a) => a.indexOf(v) === i).join(` ${t('js.versus')} `),
+        diff: km(Math.abs(diff)), inside: km(p.distance_from_border_km) })),
+    p.completion_note && el('p', { class: 'note', lang: 'en' }, p.completion_note));
 }
 
 function crossingPopup(p) {
   const history = p.status_history || [];
   return el('div', { class: 'popup crossing-popup' },
-    el('h2', { class: 'popup-title' }, p.name, p.alt_name && ` (${p.alt_name})`),
-    p.road && el('p', {}, p.road),
-    p.note && el('p', {}, p.note),
-    history.length > 0 && el('ul', {}, history.map((h) => el('li', {}, `${h.date}: ${h.status}. ${h.note || ''} `,
-      h.source && el('a', { href: h.source, target: '_blank', rel: 'noopener noreferrer' }, 'source')))),
-    p.moved_to_border_km > 0 && el('p', { class: 'note' }, `Reported position moved ${km(p.moved_to_border_km)} onto the border line.`));
+    el('h2', { class: 'popup-title' }, nameOf(p), p.alt_name && ` (${p.alt_name})`),
+    p.road && el('p', { lang: 'en' }, p.road),
+    p.note && el('p', { lang: 'en' }, p.note),
+    history.length > 0 && el('ul', { lang: 'en' }, history.map((h) => el('li', {}, `${h.date}: ${h.status}. ${h.note || ''} `,
+      h.source && el('a', { href: h.source, target: '_blank', rel: 'noopener noreferrer' }, t('js.source'))))),
+    p.moved_to_border_km > 0 && el('p', { class: 'note' }, t('js.crossing.moved', { km: km(p.moved_to_border_km) })));
 }
 
 function linePopup(p) {
-  return el('div', { class: 'popup' }, el('h2', { class: 'popup-title' }, p.name || ''),
-    p.measured_length_km !== undefined && el('p', {}, `Length: ${km(p.measured_length_km)} (measured by Borderwatch)`),
-    p.source && el('p', { class: 'note' }, p.source));
+  return el('div', { class: 'popup' }, el('h2', { class: 'popup-title' }, nameOf(p) || ''),
+    p.measured_length_km !== undefined && el('p', {}, t('js.line.length', { km: km(p.measured_length_km) })),
+    p.source && el('p', { class: 'note', lang: 'en' }, p.source));
 }
 
 // contextLayer turns one collection into a Leaflet layer styled by its kind.
@@ -67,14 +72,14 @@ export function contextLayer(info, fc, { tiles = false } = {}) {
       return L.geoJSON(fc, {
         pointToLayer: (f, latlng) => L.marker(latlng, {
           icon: L.divIcon({ className: 'crossing-icon', iconSize: [14, 14] }),
-          title: f.properties.name, alt: f.properties.name, keyboard: true,
+          title: nameOf(f.properties), alt: nameOf(f.properties), keyboard: true,
         }),
         onEachFeature: (f, layer) => layer.bindPopup(() => crossingPopup(f.properties)),
       });
     case 'places':
       return L.geoJSON(fc, {
         pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 3, color: '#444', weight: 1, fillColor: '#fff', fillOpacity: 1, interactive: false })
-          .bindTooltip(el('span', { 'data-priority': String(f.properties.population || 0) }, f.properties.name), { permanent: true, direction: 'right', className: 'place-label', offset: [4, 0] }),
+          .bindTooltip(el('span', { 'data-priority': String(f.properties.population || 0) }, nameOf(f.properties)), { permanent: true, direction: rtl ? 'left' : 'right', className: 'place-label', offset: [rtl ? -4 : 4, 0] }),
       });
     case 'barrier':
       return L.geoJSON(fc, {
@@ -82,7 +87,7 @@ export function contextLayer(info, fc, { tiles = false } = {}) {
         onEachFeature: (f, layer) => {
           layer.bindPopup(() => barrierPopup(f.properties), { maxWidth: 340 });
           // The line says what it is, as the border does in the legend.
-          layer.bindTooltip(el('span', {}, 'Border barrier (2016)'), { permanent: true, direction: 'right', className: 'line-label barrier-label', offset: [6, 0] });
+          layer.bindTooltip(el('span', {}, t('js.barrier.label')), { permanent: true, direction: rtl ? 'left' : 'right', className: 'line-label barrier-label', offset: [rtl ? -6 : 6, 0] });
         },
       });
     default:
@@ -93,10 +98,10 @@ export function contextLayer(info, fc, { tiles = false } = {}) {
 // AttributionControl credits what is on the map, from plain text: one line
 // with an ⓘ that opens the full credits (every licence stays reachable).
 const AttributionControl = L.Control.extend({
-  options: { position: 'bottomright' },
+  options: { position: side('bottomright') },
   onAdd() {
     this._box = el('div', { class: 'bw-attribution leaflet-control-attribution collapsed', 'data-testid': 'attribution' });
-    this._toggle = el('button', { type: 'button', class: 'attribution-toggle', 'aria-expanded': 'false', 'aria-label': 'Credits and licences', 'data-testid': 'attribution-toggle' }, 'i');
+    this._toggle = el('button', { type: 'button', class: 'attribution-toggle', 'aria-expanded': 'false', 'aria-label': t('js.credits'), 'data-testid': 'attribution-toggle' }, 'i');
     this._list = el('span', { class: 'attribution-list' });
     this._toggle.addEventListener('click', () => {
       const open = this._box.classList.toggle('collapsed') === false;
@@ -111,7 +116,8 @@ const AttributionControl = L.Control.extend({
   render() {
     this._list.replaceChildren(...(this._entries || []).flatMap((e, i) => [
       i > 0 ? ' | ' : '',
-      e.href ? el('a', { href: e.href, target: '_blank', rel: 'noopener noreferrer' }, e.text) : e.text,
+      // Credits are the data's own words, as their sources give them.
+      e.href ? el('a', { href: e.href, target: '_blank', rel: 'noopener noreferrer', lang: e.lang }, e.text) : el('span', { lang: e.lang }, e.text),
     ]));
   },
 });
@@ -119,7 +125,7 @@ const AttributionControl = L.Control.extend({
 // LayerControl toggles layers with labelled checkboxes, behind a button
 // that folds the list away (collapsed: folded at first).
 const LayerControl = L.Control.extend({
-  options: { position: 'topright' },
+  options: { position: side('topright') },
   initialize(map, entries, onChange, collapsed) {
     this._mapRef = map; this._entries = entries; this._onChange = onChange; this._collapsed = collapsed;
   },
@@ -128,15 +134,15 @@ const LayerControl = L.Control.extend({
   },
   onAdd() {
     const wrap = el('div', { class: 'bw-layers-wrap leaflet-bar' });
-    const toggle = el('button', { type: 'button', class: 'layers-toggle', 'aria-expanded': String(!this._collapsed), 'data-testid': 'layer-toggle' }, 'Layers');
-    const box = el('fieldset', { class: 'bw-layers', 'data-testid': 'layer-control' }, el('legend', {}, 'Layers'));
+    const toggle = el('button', { type: 'button', class: 'layers-toggle', 'aria-expanded': String(!this._collapsed), 'data-testid': 'layer-toggle' }, t('js.layers'));
+    const box = el('fieldset', { class: 'bw-layers', 'data-testid': 'layer-control' }, el('legend', {}, t('js.layers')));
     box.hidden = this._collapsed;
     toggle.hidden = !this._collapsed;
     toggle.addEventListener('click', () => {
       box.hidden = !box.hidden;
       toggle.setAttribute('aria-expanded', String(!box.hidden));
     });
-    const close = el('button', { type: 'button', class: 'layers-close', 'aria-label': 'Fold the layer list' }, '×');
+    const close = el('button', { type: 'button', class: 'layers-close', 'aria-label': t('js.layers.fold') }, '×');
     close.addEventListener('click', () => { box.hidden = true; toggle.hidden = false; toggle.setAttribute('aria-expanded', 'false'); toggle.focus(); });
     toggle.addEventListener('click', () => { toggle.hidden = !box.hidden; });
     box.appendChild(close);
@@ -164,7 +170,10 @@ const LayerControl = L.Control.extend({
 // after every move and zoom.
 export function declutter(container) {
   const boxes = [];
-  const hits = (r) => boxes.some((b) => r.left < b.right && r.right > b.left && r.top < b.bottom && r.bottom > b.top);
+  const frame = container.getBoundingClientRect();
+  // A spot must be free and wholly on the map.
+  const hits = (r) => r.left < frame.left || r.right > frame.right || r.top < frame.top || r.bottom > frame.bottom
+    || boxes.some((b) => r.left < b.right && r.right > b.left && r.top < b.bottom && r.bottom > b.top);
   for (const m of container.querySelectorAll('.incident-marker, .cluster-marker, .crossing-icon, .leaflet-tooltip.line-label')) boxes.push(m.getBoundingClientRect());
   // The controls too: a label half under a button is no label.
   for (const c of container.querySelectorAll('.leaflet-control')) if (c.getClientRects().length) boxes.push(c.getBoundingClientRect());
@@ -176,8 +185,8 @@ export function declutter(container) {
     l.style.marginLeft = '';
     l.style.marginTop = '';
     const w = l.getBoundingClientRect().width;
-    // Right (as drawn), left of the dot, above, below.
-    const spots = [[0, 0], [-(w + 14), 0], [-(w / 2 + 7), -14], [-(w / 2 + 7), 14]];
+    // As drawn (after the dot in the reading direction), before it, above, below.
+    const spots = rtl ? [[0, 0], [w + 14, 0], [w / 2 + 7, -14], [w / 2 + 7, 14]] : [[0, 0], [-(w + 14), 0], [-(w / 2 + 7), -14], [-(w / 2 + 7), 14]];
     let placed = false;
     for (const [dx, dy] of spots) {
       l.style.marginLeft = `${dx}px`;
@@ -208,12 +217,15 @@ export const foldControls = (small) => small || window.matchMedia('(max-width: 9
 // null for the defaults), and onToggle, called when a person toggles a layer.
 export async function createMap(container, cfg, { extraLayers = [], view = null, visible = null, onToggle = () => {}, frame: dataFrame = null, small = false } = {}) {
   const map = L.map(container, { attributionControl: false, zoomSnap: 0.5, preferCanvas: false });
+  map.zoomControl.setPosition(side('topleft'));
+  map.zoomControl.getContainer().querySelector('.leaflet-control-zoom-in').title = t('js.zoom_in');
+  map.zoomControl.getContainer().querySelector('.leaflet-control-zoom-out').title = t('js.zoom_out');
   map.setView([33.5, 10.5], 6);
   const attribution = new AttributionControl().addTo(map);
   const entries = [];
   if (cfg.tiles) {
     const tiles = L.tileLayer(cfg.tiles, { maxZoom: 18, crossOrigin: true, referrerPolicy: 'strict-origin-when-cross-origin' });
-    entries.push({ id: 'tiles', title: 'Street map tiles', layer: tiles, attribution: { text: cfg.tileAttribution || 'Map tiles', href: cfg.tileLink } });
+    entries.push({ id: 'tiles', title: t('js.layers.tiles'), layer: tiles, attribution: { text: cfg.tileAttribution || t('js.layers.tiles'), href: cfg.tileLink } });
   }
   const collections = await Promise.all(cfg.layers.map((info) => fetchJSON(`/collections/${encodeURIComponent(info.id)}/items`)));
   cfg.layers.forEach((info, i) => {
@@ -230,7 +242,7 @@ export async function createMap(container, cfg, { extraLayers = [], view = null,
       const text = part.trim();
       if (text && !credits.has(text)) credits.set(text, { text, href: a.href });
     }
-    attribution.setEntries([{ text: 'Leaflet', href: 'https://leafletjs.com' }, ...credits.values(), { text: cfg.dataAttribution }]);
+    attribution.setEntries([{ text: 'Leaflet', href: 'https://leafletjs.com' }, ...[...credits.values()].map((c) => ({ ...c, lang: 'en' })), { text: cfg.dataAttribution }]);
   };
   const control = new LayerControl(map, entries, () => { update(); onToggle(); declutterSoon(); }, foldControls(small)).addTo(map);
   // Labels make way for larger places' labels and for markers.

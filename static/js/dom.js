@@ -1,3 +1,5 @@
+import { locale, t } from './i18n.js';
+
 // Building DOM from data without HTML strings: text always goes through
 // textContent, links through a checked href. Nothing here parses markup.
 
@@ -39,10 +41,14 @@ export function readJSON(id) {
   return node ? JSON.parse(node.textContent) : null;
 }
 
-// fmt writes a count for people, in the reader's locale (1,000,000; 1 000 000).
-const whole = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+// fmt writes a count for people, in the page's locale (1,000,000; 1 000 000).
+const whole = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
 export const fmt = (n) => whole.format(n);
 
 // fmtShort writes a count for a small label (84,874 as 85K).
-const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
+const compact = new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 });
+
+// km writes a distance: 12.3 km, 12,3 km.
+const decimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+export const km = (n) => t('js.km', { n: decimal.format(Number(n)) });
 export const fmtShort = (n) => (n < 10000 ? fmt(n) : compact.format(n));

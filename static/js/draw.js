@@ -3,6 +3,7 @@
 // feature comes with its marker point from the server.
 import { L } from './basemap.js';
 import { el, fmtShort } from './dom.js';
+import { tn } from './i18n.js';
 import { incidentPopup, markerPoint, typeClass } from './incidents.js';
 
 // Honest places: near a town (precision 2) or only the region (3) is drawn
@@ -45,7 +46,7 @@ export class Drawing {
   addCluster(f) {
     const [lon, lat] = f.geometry.coordinates;
     const n = f.properties.count;
-    const m = L.marker([lat, lon], { icon: clusterIcon(n), keyboard: true, title: `${n} incidents: zoom in`, alt: `${n} incidents` });
+    const m = L.marker([lat, lon], { icon: clusterIcon(n), keyboard: true, title: tn('js.cluster.title', n), alt: tn('js.cluster.alt', n) });
     m.on('click', () => {
       const [x1, y1, x2, y2] = f.properties.bbox;
       if (x1 === x2 && y1 === y2) this.map.setView([lat, lon], Math.min(this.map.getMaxZoom(), this.map.getZoom() + 3));

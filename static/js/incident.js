@@ -1,6 +1,7 @@
 // The small map on an incident's page.
 import { createMap, L } from './basemap.js';
 import { readJSON } from './dom.js';
+import { t } from './i18n.js';
 
 async function main() {
   const cfg = readJSON('map-config');
@@ -12,7 +13,7 @@ async function main() {
     }),
     style: { color: '#6b3fa0', weight: 4 },
   });
-  const { map } = await createMap('map', cfg, { extraLayers: [{ id: 'incident', title: 'This incident', layer }], small: true });
+  const { map } = await createMap('map', cfg, { extraLayers: [{ id: 'incident', title: t('js.layers.this_incident'), layer }], small: true });
   map.fitBounds(layer.getBounds(), { maxZoom: 9, padding: [20, 20], animate: false });
   document.body.dataset.ready = 'true';
 }

@@ -8,6 +8,7 @@
 import { createMap, fetchJSON, foldControls, L } from './basemap.js';
 import { Legend } from './controls.js';
 import { el, readJSON } from './dom.js';
+import { t } from './i18n.js';
 import { Drawing } from './draw.js';
 import { recordURL } from './incidents.js';
 import { Panel } from './panel.js';
@@ -61,9 +62,9 @@ async function main() {
     visible: state.layers,
     frame,
     extraLayers: [
-      { id: 'incident-uncertainty', title: 'How precisely placed', layer: drawing.uncertainty },
-      { id: 'incident-shapes', title: 'Incident areas and lines', layer: drawing.shapes },
-      { id: 'incidents', title: 'Incidents', layer: drawing.incidents },
+      { id: 'incident-uncertainty', title: t('js.layers.uncertainty'), layer: drawing.uncertainty },
+      { id: 'incident-shapes', title: t('js.layers.shapes'), layer: drawing.shapes },
+      { id: 'incidents', title: t('js.layers.incidents'), layer: drawing.incidents },
     ],
     onToggle: () => { state.layers = new Set(visibleIds()); save(true); },
   });
@@ -224,5 +225,5 @@ async function main() {
 
 main().catch((err) => {
   console.error(err);
-  document.getElementById('map').replaceChildren(el('p', { class: 'map-error', role: 'alert' }, `The map could not load: ${err.message}`));
+  document.getElementById('map').replaceChildren(el('p', { class: 'map-error', role: 'alert' }, t('js.map_error', { error: err.message })));
 });

@@ -2,7 +2,8 @@
 // same filter parameters the API takes, so the map, the list, the download
 // and the URL always agree; the list follows the map.
 import { el, fmt } from './dom.js';
-import { typeClass } from './incidents.js';
+import { label, t, tn } from './i18n.js';
+import { dateLabel, typeClass } from './incidents.js';
 import { datetimeParts, datetimeValue, downloadLinks, withParam } from './state.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -28,7 +29,7 @@ export class Panel {
     this.onChange = onChange;
     this.typeBoxes = new Map();
     this.countEls = new Map();
-    const types = el('fieldset', { class: 'panel-types' }, el('legend', {}, 'Event type'),
+    const types = el('fieldset', { class: 'panel-types' }, el('legend', {}, t('js.event_type')),
       cfg.eventTypes.map((t, i) => {
         const id = `filter-type-${i}`;
         const box = el('input', { type: 'checkbox', id, value: t, 'data-testid': `filter-type-${i}` });
@@ -36,9 +37,9 @@ export class Panel {
         this.typeBoxes.set(t, box);
         this.countEls.set(t, count);
         return el('div', { class: 'panel-check' }, box,
-          el('label', { for: id }, el('span', { class: `swatch ${typeClass(cfg.eventTypes, t)}`, 'aria-hidden': 'true' }), ` ${t} `, count));
+          el('label', { for: id }, el('span', { class: `swatch ${typeClass(cfg.eventTypes, t)}`, 'aria-hidden': 'true' }), ` ${label('type', t)} `, count));
       }));
-    this.q = el('input', { id: 'filter-q', type: 'search', 'data-testid': 'filter-q', placeholder: 'title, summary, actors, place' });
+    this.q = el('input', { id: 'filter-q', type: 'search', 'data-testid': 'filter-q', placeholder: t('js.filter.q_placeholder') });
     this.actor = el('input', { id: 'filter-actor', type: 'search', 'data-testid': 'filter-actor' });
     this.country = el('input', { id: 'filter-country', type: 'text', 'data-testid': 'filter-country', placeholder: 'TN, LY', pattern: listPattern(cfg.countryPattern) });
     this.minFatalities = el('input', { id: 'filter-min-fatalities', type: 'number', min: '0', step: '1', 'data-testid': 'filter-min-fatalities' });
@@ -51,19 +52,19 @@ export class Panel {
     // The downloads of what matches, beside its count (no floating box over the map).
     this.geojson = el('a', { download: '', 'data-testid': 'download-geojson' }, 'GeoJSON');
     this.csv = el('a', { download: '', 'data-testid': 'download-csv' }, 'CSV');
-    const download = el('p', { class: 'panel-download' }, 'Download: ', this.geojson, ' · ', this.csv);
-    const reset = el('button', { type: 'button', class: 'panel-reset', 'data-testid': 'filter-reset' }, 'Clear filters');
+    const download = el('p', { class: 'panel-download' }, t('js.download'), ' ', this.geojson, ' · ', this.csv);
+    const reset = el('button', { type: 'button', class: 'panel-reset', 'data-testid': 'filter-reset' }, t('js.filter.clear'));
     reset.addEventListener('click', () => this.onChange(new URLSearchParams()));
-    const form = el('form', { class: 'panel-form', 'aria-label': 'Filters' },
-      el('h2', {}, 'Filters'), this.matched, download, types,
-      labelled('filter-q', 'Text', this.q),
-      labelled('filter-actor', 'Actor', this.actor),
-      labelled('filter-country', 'Countries (ISO codes)', this.country),
-      labelled('filter-min-fatalities', 'At least this many fatalities', this.minFatalities),
-      labelled('filter-near-border', 'Within km of the border', this.nearBorder),
-      labelled('filter-near-crossing', 'Within km of a crossing', this.nearCrossing),
-      labelled('filter-near-barrier', 'Within km of the barrier', this.nearBarrier),
-      el('div', { class: 'panel-dates' }, labelled('filter-from', 'From', this.from), labelled('filter-to', 'To', this.to)),
+    const form = el('form', { class: 'panel-form', 'aria-label': t('js.filters') },
+      el('h2', {}, t('js.filters')), this.matched, download, types,
+      labelled('filter-q', t('js.filter.q'), this.q),
+      labelled('filter-actor', t('js.filter.actor'), this.actor),
+      labelled('filter-country', t('js.filter.country'), this.country),
+      labelled('filter-min-fatalities', t('js.filter.min_fatalities'), this.minFatalities),
+      labelled('filter-near-border', t('js.filter.near_border'), this.nearBorder),
+      labelled('filter-near-crossing', t('js.filter.near_crossing'), this.nearCrossing),
+      labelled('filter-near-barrier', t('js.filter.near_barrier'), this.nearBarrier),
+      el('div', { class: 'panel-dates' }, labelled('filter-from', t('js.filter.from'), this.from), labelled('filter-to', t('js.filter.to'), this.to)),
       reset);
     form.addEventListener('submit', (e) => { e.preventDefault(); this.emit(); });
     form.addEventListener('change', () => this.emit());
@@ -71,11 +72,11 @@ export class Panel {
     for (const input of [this.q, this.actor]) {
       input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(() => this.emit(), 400); });
     }
-    this.sort = el('button', { type: 'button', class: 'list-sort', 'data-testid': 'list-sort', 'aria-label': 'Sort by date, newest first' }, 'Newest first');
+    this.sort = el('button', { type: 'button', class: 'list-sort', 'data-testid': 'list-sort', 'aria-label': t('js.sort.newest_label') }, t('js.sort.newest'));
     this.listHead = el('p', { class: 'list-head', 'data-testid': 'list-count' }, '');
     this.list = el('ol', { class: 'incident-list', 'data-testid': 'incident-list' });
-    container.replaceChildren(form, el('section', { class: 'panel-list', 'aria-label': 'Incidents in view' },
-      el('div', { class: 'list-bar' }, el('h2', {}, 'In view'), this.sort), this.listHead, this.list));
+    container.replaceChildren(form, el('section', { class: 'panel-list', 'aria-label': t('js.list.label') },
+      el('div', { class: 'list-bar' }, el('h2', {}, t('js.list.heading')), this.sort), this.listHead, this.list));
   }
 
   // show puts filters into the form (for loads and back/forward).
@@ -115,22 +116,22 @@ export class Panel {
     this.geojson.href = links.geojson;
     this.csv.href = links.csv;
     for (const [t, span] of this.countEls) span.textContent = `(${fmt(stats.byEventType[t] || 0)})`;
-    this.matched.textContent = `${fmt(matched)} incident${matched === 1 ? '' : 's'} match`;
+    this.matched.textContent = tn('js.match', matched);
     this.matched.dataset.count = String(matched);
   }
 
   // setList shows the incidents in view; hooks link rows to markers.
   setList(fc, { onHover, onOpen, newest }) {
-    this.sort.textContent = newest ? 'Oldest first' : 'Newest first';
-    this.sort.setAttribute('aria-label', newest ? 'Sort by date, oldest first' : 'Sort by date, newest first');
+    this.sort.textContent = newest ? t('js.sort.oldest') : t('js.sort.newest');
+    this.sort.setAttribute('aria-label', newest ? t('js.sort.oldest_label') : t('js.sort.newest_label'));
     const shown = fc.features.length;
-    this.listHead.textContent = shown < fc.numberMatched ? `${fmt(fc.numberMatched)} in view; the first ${fmt(shown)} by date` : `${fmt(fc.numberMatched)} in view`;
+    this.listHead.textContent = shown < fc.numberMatched ? tn('js.list.some', fc.numberMatched, { shown: fmt(shown) }) : tn('js.list.all', fc.numberMatched);
     this.listHead.dataset.count = String(fc.numberMatched);
     this.list.replaceChildren(...fc.features.map((f) => {
       const button = el('button', { type: 'button', class: 'list-item', 'data-id': String(f.id) },
         el('span', { class: `swatch ${typeClass(this.cfg.eventTypes, f.properties.event_type)}`, 'aria-hidden': 'true' }),
-        el('span', { class: 'list-title' }, f.properties.title),
-        el('span', { class: 'list-meta' }, `${f.labels.date} · ${f.properties.location}`));
+        el('span', { class: 'list-title', lang: 'en' }, f.properties.title),
+        el('span', { class: 'list-meta' }, `${dateLabel(f.properties)} · `, el('bdi', { lang: 'en' }, f.properties.location)));
       button.addEventListener('mouseenter', () => onHover(f.id, true));
       button.addEventListener('mouseleave', () => onHover(f.id, false));
       button.addEventListener('focus', () => onHover(f.id, true));

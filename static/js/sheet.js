@@ -4,6 +4,7 @@
 // away again. On wider screens the panel sits beside the map and the bar and
 // head are hidden (app.css), so none of this shows.
 import { el, fmt } from './dom.js';
+import { t } from './i18n.js';
 
 const phone = () => window.matchMedia('(max-width: 700px)').matches;
 
@@ -12,10 +13,10 @@ export class Sheet {
     this.panel = panel;
     this.toggle = toggle;
     this.count = el('span', { class: 'sheet-count', 'data-testid': 'sheet-count' }, '');
-    toggle.replaceChildren(el('span', { class: 'sheet-grip', 'aria-hidden': 'true' }), 'Filters and list ', this.count);
-    const close = el('button', { type: 'button', class: 'sheet-close', 'aria-label': 'Fold the filters and list', 'data-testid': 'sheet-close' }, '×');
+    toggle.replaceChildren(el('span', { class: 'sheet-grip', 'aria-hidden': 'true' }), `${t('js.sheet')} `, this.count);
+    const close = el('button', { type: 'button', class: 'sheet-close', 'aria-label': t('js.sheet.fold'), 'data-testid': 'sheet-close' }, '×');
     const head = el('div', { class: 'sheet-head', 'data-testid': 'sheet-head' },
-      el('span', { class: 'sheet-grip', 'aria-hidden': 'true' }), el('strong', {}, 'Filters and list'), close);
+      el('span', { class: 'sheet-grip', 'aria-hidden': 'true' }), el('strong', {}, t('js.sheet')), close);
     panel.prepend(head);
     toggle.addEventListener('click', () => this.set(!this.isOpen()));
     close.addEventListener('click', () => this.fold());

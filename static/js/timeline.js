@@ -5,6 +5,7 @@
 // range; play steps that range through time. Crossing status changes are
 // marked on it. Drawn with DOM calls, never markup strings.
 import { el } from './dom.js';
+import { locale, rtl, t } from './i18n.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const svg = (tag, attrs = {}) => {
@@ -16,10 +17,10 @@ const svg = (tag, attrs = {}) => {
 export class Timeline {
   constructor(container, onRange) {
     this.onRange = onRange;
-    this.playButton = el('button', { type: 'button', class: 'timeline-play', 'data-testid': 'timeline-play', 'aria-label': 'Play through time' }, '▶ Play');
-    this.clearButton = el('button', { type: 'button', class: 'timeline-clear', 'data-testid': 'timeline-clear' }, 'All dates');
+    this.playButton = el('button', { type: 'button', class: 'timeline-play', 'data-testid': 'timeline-play', 'aria-label': t('js.timeline.play_label') }, `▶ ${t('js.timeline.play')}`);
+    this.clearButton = el('button', { type: 'button', class: 'timeline-clear', 'data-testid': 'timeline-clear' }, t('js.timeline.all'));
     this.label = el('span', { class: 'timeline-label', 'aria-live': 'polite', 'data-testid': 'timeline-label' }, '');
-    this.svg = svg('svg', { class: 'timeline-chart', role: 'img', 'aria-label': 'Incidents over time', preserveAspectRatio: 'none', 'data-testid': 'timeline-chart' });
+    this.svg = svg('svg', { class: 'timeline-chart', role: 'img', 'aria-label': t('js.timeline.chart'), preserveAspectRatio: 'none', 'data-testid': 'timeline-chart' });
     this.axis = el('div', { class: 'timeline-axis', 'aria-hidden': 'true', 'data-testid': 'timeline-axis' });
     container.replaceChildren(el('div', { class: 'timeline-bar' }, this.playButton, this.clearButton, this.label), this.svg, this.axis);
     this.clearButton.addEventListener('click', () => { this.stop(); this.onRange(null); });
@@ -37,7 +38,7 @@ export class Timeline {
     this.svg.setAttribute('viewBox', `0 0 ${w} ${h}`);
     this.svg.replaceChildren();
     this.axis.replaceChildren();
-    if (!bins.length) { this.label.textContent = 'No dated incidents'; return; }
+    if (!bins.length) { this.label.textContent = t('js.timeline.none'); return; }
     const max = Math.max(1, ...bins.map((b) => b.exact + b.spread));
     // A lone bar stays a bar, centred, not the chart's whole width.
     const bw = Math.min(w / bins.length, 60);
@@ -51,7 +52,7 @@ export class Timeline {
       const hs = (b.spread / max) * (h - 18);
       const g = svg('g', { class: `bin${inRange ? ' in-range' : ''}` });
       const title = svg('title');
-      title.textContent = `${b.start}${b.start !== b.end ? ` to ${b.end}` : ''}: ${b.exact} known to the day${b.spread ? `, about ${b.spread.toFixed(1)} less precise` : ''}`;
+      title.textContent = t(b.spread ? 'js.timeline.bin_spread' : 'js.timeline.bin', { range: b.start !== b.end ? t('js.range', { from: b.start, to: b.end }) : b.start, exact: b.exact, spread: b.spread.toFixed(1) });
       g.append(title,
         svg('rect', { x, y: 0, width: bw, height: h, class: 'bin-hit' }),
         svg('rect', { x: x + bw * 0.1, y: h - he, width: bw * 0.8, height: he, class: 'bin-exact' }),
@@ -85,7 +86,7 @@ export class Timeline {
       mark.append(title, svg('line', { x1: x, x2: x, y1: 0, y2: h }), svg('path', { d: `M${x - 6} 0 L${x + 6} 0 L${x} 10 Z` }));
       this.svg.append(mark);
     }
-    this.label.textContent = from || to ? `${from || 'start'} to ${to || 'end'}` : `All dates (${bins[0].start} to ${bins[bins.length - 1].end}, by ${unit})`;
+    this.label.textContent = from || to ? t('js.range', { from: from || t('js.range.start'), to: to || t('js.range.end') }) : t('js.timeline.label', { from: bins[0].start, to: bins[bins.length - 1].end, unit: t(`js.unit.${unit}`) });
   }
 
   // brush lets a pointer drag pick a range of bins.
@@ -94,7 +95,9 @@ export class Timeline {
     let shade = null;
     const binAt = (ev) => {
       const r = this.svg.getBoundingClientRect();
-      const x = ((ev.clientX - r.left) / r.width) * 1000;
+      // Right to left, time runs from the right (the chart is mirrored).
+      const ratio = (ev.clientX - r.left) / r.width;
+      const x = (rtl ? 1 - ratio : ratio) * 1000;
       return Math.max(0, Math.min(this.bins.length - 1, Math.floor((x - this.x0) / this.bw)));
     };
     this.svg.addEventListener('pointerdown', (ev) => {
@@ -130,8 +133,8 @@ export class Timeline {
     if (b < a) b = a;
     const width = b - a;
     if (b >= this.bins.length - 1) { a = 0; b = width; }
-    this.playButton.textContent = '❚❚ Pause';
-    this.playButton.setAttribute('aria-label', 'Pause');
+    this.playButton.textContent = `❚❚ ${t('js.timeline.pause')}`;
+    this.playButton.setAttribute('aria-label', t('js.timeline.pause'));
     const empty = (i, j) => this.bins.slice(i, j + 1).every((bin) => bin.exact + bin.spread === 0);
     const step = () => {
       this.onRange([this.bins[a].start, this.bins[b].end]);
@@ -147,8 +150,8 @@ export class Timeline {
   stop() {
     clearInterval(this.timer);
     this.timer = null;
-    this.playButton.textContent = '▶ Play';
-    this.playButton.setAttribute('aria-label', 'Play through time');
+    this.playButton.textContent = `▶ ${t('js.timeline.play')}`;
+    this.playButton.setAttribute('aria-label', t('js.timeline.play_label'));
   }
 }
 
@@ -159,8 +162,8 @@ export function ticks(lo, hi) {
   const days = (b - a) / 86400000;
   const out = [];
   const iso = (d) => d.toISOString().slice(0, 10);
-  const month = new Intl.DateTimeFormat(undefined, { month: 'short', year: 'numeric', timeZone: 'UTC' });
-  const day = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  const month = new Intl.DateTimeFormat(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' });
+  const day = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' });
   if (days > 3 * 365) {
     for (let y = a.getUTCFullYear() + 1; y <= b.getUTCFullYear(); y++) out.push({ date: `${y}-01-01`, text: String(y) });
   } else if (days > 75) {
