@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/web/i18n"
 	"github.com/labstack/echo/v4"
 )
 
@@ -47,7 +48,12 @@ func (s *Server) handleOEmbed(c echo.Context) error {
 		path = "/"
 	}
 	embed := u.Query()
-	title := "Borderwatch: incidents on the Tunisia–Libya border"
+	// The snippet speaks the page's language: the URL's lang=, else this request's.
+	lang := i18n.From(c.Request().Context())
+	if l, ok := i18n.ByCode(embed.Get("lang")); ok {
+		lang = l
+	}
+	title := i18n.T(i18n.With(c.Request().Context(), lang), "oembed.title")
 	switch {
 	case path == "/" || path == "/embed":
 		if _, err := parseFilter(embed, pageScopes); err != nil {
@@ -63,6 +69,9 @@ func (s *Server) handleOEmbed(c echo.Context) error {
 			return err
 		}
 		embed = url.Values{"incident": {strconv.FormatInt(id, 10)}}
+		if lang.Code != i18n.Default.Code {
+			embed.Set("lang", lang.Code)
+		}
 		title = inc.Title
 	default:
 		return geo.Errorf(geo.ENotFound, "no embeddable view at %q: oEmbed answers for this site's map, embed and incident URLs", raw)

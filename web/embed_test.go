@@ -226,3 +226,17 @@ func TestEmbedWithABadParameterFitsTheFrame(t *testing.T) {
 		}
 	}
 }
+
+// oEmbed answers in the language of the page it embeds, or of the request.
+func TestOEmbedSpeaksThePagesLanguage(t *testing.T) {
+	app := newTestApp(t, "none")
+	var doc struct{ Title, HTML string }
+	getJSON(t, app.URL+"/oembed?url="+url.QueryEscape(app.URL+"/?lang=ar&event_type=Battles"), &doc)
+	if doc.Title != "Borderwatch: حوادث على الحدود التونسية الليبية" || !strings.Contains(doc.HTML, "lang=ar") {
+		t.Errorf("an Arabic map's oEmbed: %q %s", doc.Title, doc.HTML)
+	}
+	getJSON(t, app.URL+"/oembed?lang=fr&url="+url.QueryEscape(app.URL+"/collections/incidents/items/3"), &doc)
+	if !strings.Contains(doc.HTML, "lang=fr") {
+		t.Errorf("an incident's oEmbed asked in French: %s", doc.HTML)
+	}
+}

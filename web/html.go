@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/a-h/templ"
@@ -217,7 +218,11 @@ func (s *Server) apiHTML(c echo.Context) error {
 }
 
 func (s *Server) errorHTML(c echo.Context, status int, detail string) error {
-	return s.render(c, status, views.ErrorPage(status, http.StatusText(status), detail))
+	title := http.StatusText(status)
+	if tr := i18n.T(c.Request().Context(), "error."+strconv.Itoa(status)); tr != "error."+strconv.Itoa(status) {
+		title = tr
+	}
+	return s.render(c, status, views.ErrorPage(status, title, detail))
 }
 
 // readableTime is a pin's time as pages show it.
