@@ -11,6 +11,8 @@ import (
 
 	"github.com/borderwatch/borderwatch/geo"
 	"github.com/borderwatch/borderwatch/web/auth"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -194,7 +196,20 @@ func shot(t *testing.T, b *browser, name string) {
 	if q, err := strconv.Atoi(os.Getenv("BORDERWATCH_SCREENSHOT_QUALITY")); err == nil && q > 0 && q < 100 {
 		quality, ext = q, ".jpg"
 	}
-	img := value(t, b, chromedp.FullScreenshot(quality))
+	// The whole page; a page that fits the window as the window shows it
+	// (Chromium's capture beyond the window shifts right-to-left pages).
+	fits := value(t, b, chromedp.Evaluate[bool](`document.documentElement.scrollHeight <= innerHeight + 1`))
+	img := value(t, b, func(ctx context.Context, tgt *chromedp.Target) ([]byte, error) {
+		format, q := page.CaptureScreenshotFormatPng, int64(quality)
+		if quality < 100 {
+			format = page.CaptureScreenshotFormatJpeg
+		}
+		r, err := cdp.Call(ctx, tgt, page.CaptureScreenshot, page.CaptureScreenshotParams{Format: format, Quality: &q, CaptureBeyondViewport: boolPtr(!fits)})
+		if err != nil {
+			return nil, err
+		}
+		return r.Data, nil
+	})
 	if err := os.WriteFile(filepath.Join(dir, name+ext), img, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -208,3 +223,5 @@ func atoi(t *testing.T, s string) int64 {
 	}
 	return n
 }
+
+func boolPtr(v bool) *bool { return &v }
