@@ -10,6 +10,7 @@ import (
 
 	"github.com/borderwatch/borderwatch/geo"
 	"github.com/borderwatch/borderwatch/web/auth"
+	"github.com/borderwatch/borderwatch/web/i18n"
 	"github.com/borderwatch/borderwatch/web/views"
 	"github.com/labstack/echo/v4"
 )
@@ -76,7 +77,7 @@ func (s *Server) handleLogin(c echo.Context) error {
 			return err
 		}
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())))
-		return page(http.StatusTooManyRequests, geo.ErrorMessage(err))
+		return page(http.StatusTooManyRequests, i18n.T(ctx, "login.too_many", "seconds", strconv.Itoa(int(wait.Seconds()))))
 	}
 	u, hash, err := s.cfg.Accounts.UserByName(ctx, name)
 	if err != nil && geo.ErrorKind(err) != geo.ENotFound {
@@ -87,7 +88,7 @@ func (s *Server) handleLogin(c echo.Context) error {
 		if err := s.cfg.Accounts.RecordLoginFailure(ctx, keys...); err != nil {
 			return err
 		}
-		return page(http.StatusUnauthorized, auth.ErrBadLogin.Error()+".")
+		return page(http.StatusUnauthorized, i18n.T(ctx, "login.bad"))
 	}
 	if err := s.cfg.Accounts.ClearLoginFailures(ctx, keys[0]); err != nil {
 		return err
@@ -139,9 +140,9 @@ func (s *Server) handleCreateToken(c echo.Context) error {
 	days, err := strconv.Atoi(c.FormValue("days"))
 	switch {
 	case name == "" || len(name) > 100:
-		return s.accountPage(c, http.StatusBadRequest, "", "Give the token a name of up to 100 characters.")
+		return s.accountPage(c, http.StatusBadRequest, "", i18n.T(c.Request().Context(), "tokens.bad_name"))
 	case err != nil || days < 1 || days > maxTokenDays:
-		return s.accountPage(c, http.StatusBadRequest, "", "A token is valid for 1 to 365 days.")
+		return s.accountPage(c, http.StatusBadRequest, "", i18n.T(c.Request().Context(), "tokens.bad_days"))
 	}
 	token, err := CreateToken(c.Request().Context(), s.cfg.Accounts, u, name, time.Duration(days)*24*time.Hour, s.now())
 	if err != nil {

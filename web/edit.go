@@ -12,6 +12,7 @@ import (
 
 	"github.com/borderwatch/borderwatch/geo"
 	"github.com/borderwatch/borderwatch/web/auth"
+	"github.com/borderwatch/borderwatch/web/i18n"
 	"github.com/borderwatch/borderwatch/web/views"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -423,7 +424,7 @@ func (s *Server) handleApprove(c echo.Context) error {
 	if fromForm(c) && c.FormValue("title") != "" {
 		inc, f := incidentFromForm(c)
 		if f.Errors != nil {
-			f.Action, f.Heading = "/proposals/"+strconv.FormatInt(p.ID, 10)+"/approve", "Review and approve: "+p.Incident.Title
+			f.Action, f.Heading = "/proposals/"+strconv.FormatInt(p.ID, 10)+"/approve", i18n.T(c.Request().Context(), "form.review_approve", "title", p.Incident.Title)
 			return s.formPage(c, http.StatusBadRequest, f)
 		}
 		edited = &inc

@@ -9,6 +9,7 @@ import (
 
 	"github.com/borderwatch/borderwatch/geo"
 	"github.com/borderwatch/borderwatch/web/auth"
+	"github.com/borderwatch/borderwatch/web/i18n"
 	"github.com/borderwatch/borderwatch/web/views"
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
@@ -172,7 +173,7 @@ func (s *Server) formPage(c echo.Context, status int, f views.IncidentForm) erro
 	u, _ := auth.UserOf(c.Request().Context())
 	f.CSRF, f.Proposal = auth.CSRFToken(c), !u.Role.AtLeast(geo.RoleEditor)
 	if f.Errors != nil && f.Problem == "" {
-		f.Problem = "Nothing was saved: correct the fields marked below."
+		f.Problem = i18n.T(c.Request().Context(), "form.nothing_saved")
 	}
 	cfg, err := s.mapConfig(c)
 	if err != nil {
@@ -185,13 +186,13 @@ func (s *Server) formPage(c echo.Context, status int, f views.IncidentForm) erro
 func (s *Server) handleNewForm(c echo.Context) error {
 	f := withBlankRows(views.IncidentForm{Values: map[string]string{"time_precision": "1", "geo_precision": "1", "country": "TN",
 		"disorder_type": geo.DisorderPoliticalViolence}})
-	f.Action, f.Heading = "/incidents/new", "New incident"
+	f.Action, f.Heading = "/incidents/new", i18n.T(c.Request().Context(), "nav.new_incident")
 	return s.formPage(c, http.StatusOK, f)
 }
 
 func (s *Server) handleNewSave(c echo.Context) error {
 	inc, f := incidentFromForm(c)
-	f.Action, f.Heading = "/incidents/new", "New incident"
+	f.Action, f.Heading = "/incidents/new", i18n.T(c.Request().Context(), "nav.new_incident")
 	if f.Errors != nil {
 		return s.formPage(c, http.StatusBadRequest, f)
 	}
@@ -227,7 +228,7 @@ func (s *Server) handleEditForm(c echo.Context) error {
 		return err
 	}
 	f := formOf(inc)
-	f.Version, f.Action, f.Heading = version, "/collections/incidents/items/"+strconv.FormatInt(id, 10)+"/edit", "Edit: "+inc.Title
+	f.Version, f.Action, f.Heading = version, "/collections/incidents/items/"+strconv.FormatInt(id, 10)+"/edit", i18n.T(c.Request().Context(), "form.edit_heading", "title", inc.Title)
 	return s.formPage(c, http.StatusOK, f)
 }
 
@@ -238,7 +239,7 @@ func (s *Server) handleEditSave(c echo.Context) error {
 	}
 	inc, f := incidentFromForm(c)
 	inc.ID = id
-	f.ID, f.Action, f.Heading = id, "/collections/incidents/items/"+strconv.FormatInt(id, 10)+"/edit", "Edit: "+inc.Title
+	f.ID, f.Action, f.Heading = id, "/collections/incidents/items/"+strconv.FormatInt(id, 10)+"/edit", i18n.T(c.Request().Context(), "form.edit_heading", "title", inc.Title)
 	f.Version, _ = strconv.ParseInt(c.FormValue("version"), 10, 64)
 	if f.Errors != nil {
 		return s.formPage(c, http.StatusBadRequest, f)
@@ -394,7 +395,7 @@ func (s *Server) handleProposalForm(c echo.Context) error {
 	}
 	f := formOf(p.Incident)
 	f.Values["why"] = p.Summary
-	f.Action, f.Heading = "/proposals/"+strconv.FormatInt(p.ID, 10)+"/approve", "Review and approve: "+p.Incident.Title
+	f.Action, f.Heading = "/proposals/"+strconv.FormatInt(p.ID, 10)+"/approve", i18n.T(c.Request().Context(), "form.review_approve", "title", p.Incident.Title)
 	return s.formPage(c, http.StatusOK, f)
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/borderwatch/borderwatch/geo"
 	"github.com/borderwatch/borderwatch/web/i18n"
 	"github.com/chromedp/chromedp"
 )
@@ -181,5 +182,28 @@ func TestBrowserLanguageSwitcher(t *testing.T) {
 	b.do(t, chromedp.Navigate(app.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)))
 	if got := value(t, b, chromedp.Evaluate[string](`document.documentElement.lang + ' ' + document.querySelector('[data-testid=match-count]').textContent`)); got != "fr 10 incidents correspondants" {
 		t.Errorf("after choosing French, the map reads %q", got)
+	}
+}
+
+// The editors' pages speak French and Arabic too: nothing visible left in
+// English but the data's own words and the validation messages' details.
+func TestBrowserEditorsPagesInEveryLanguage(t *testing.T) {
+	app := newTestApp(t, "none")
+	addAccount(t, app, "amira", geo.RoleAdmin)
+	for _, code := range []string{"fr", "ar"} {
+		list, _ := json.Marshal(untranslated(t, code))
+		b := newBrowser(t, 1280, 900)
+		b.signIn(t, app, "amira")
+		for _, path := range []string{"/account", "/accounts", "/incidents/new", "/review", "/proposals", "/deleted", "/reports/new", "/collections/incidents/items/3/edit", "/collections/incidents/items/3/history", "/collections", "/conformance", "/openapi?f=html", "/login"} {
+			sep := "?"
+			if strings.Contains(path, "?") {
+				sep = "&"
+			}
+			b.do(t, chromedp.Navigate(app.URL+path+sep+"lang="+code), chromedp.WaitReady(chromedp.CSS(`main`)))
+			if left := value(t, b, chromedp.Evaluate[[]string](leftInEnglishJS+`(`+string(list)+`)`)); len(left) > 0 {
+				t.Errorf("%s %s: left in English: %v", code, path, left)
+			}
+		}
+		shot(t, b, "lang-"+code+"-editor-login")
 	}
 }
