@@ -24,6 +24,10 @@ const (
 type Problem struct {
 	Field  string `json:"field"`
 	Reason string `json:"reason"`
+	// Format and Args are what Reason was written from, so that a page can
+	// say it in the reader's language (web/i18n keys "problem:" + Format).
+	Format string `json:"-"`
+	Args   []any  `json:"-"`
 }
 
 func (p Problem) String() string {
@@ -88,7 +92,7 @@ func ErrorProblems(err error) []Problem {
 type problems []Problem
 
 func (ps *problems) add(field, format string, args ...any) {
-	*ps = append(*ps, Problem{Field: field, Reason: fmt.Sprintf(format, args...)})
+	*ps = append(*ps, Problem{Field: field, Reason: fmt.Sprintf(format, args...), Format: format, Args: args})
 }
 
 func (ps problems) err(msg string) error {

@@ -275,3 +275,17 @@ func TestCookiesAreSecureBehindHTTPS(t *testing.T) {
 		t.Errorf("a write from the http origin: got %d, want 403", res.StatusCode)
 	}
 }
+
+// The editors' form says what is wrong in the reader's language.
+func TestFormProblemsInTheReadersLanguage(t *testing.T) {
+	app := newTestApp(t, "none")
+	addUser(t, app, "amira", geo.RoleEditor)
+	b := newBrowserClient(t, app)
+	token := b.signIn(t, "amira", testPassword)
+	res, body := b.post(t, "/incidents/new?lang=fr", url.Values{"_csrf": {token}, "title": {""}, "event_date": {"2016-03-02"}, "fatalities": {"-3"}, "why": {""}})
+	for _, want := range []string{"Rien n’a été enregistré", "ne doit pas être vide", "ne doit pas être négatif", "dites pourquoi"} {
+		if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, want) {
+			t.Errorf("a bad form in French: %d, lacks %q", res.StatusCode, want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -72,10 +73,19 @@ func incidentFromForm(c echo.Context) (geo.Incident, views.IncidentForm) {
 		v[k] = strings.TrimSpace(form.Get(k))
 	}
 	f := views.IncidentForm{Values: v, Errors: map[string]string{}}
+	ctx := c.Request().Context()
+	// Problems in the reader's language: the form's own, and the domain's
+	// through the formats they were written from.
 	problem := func(field, msg string) {
 		if _, seen := f.Errors[field]; !seen {
 			f.Errors[field] = msg
 		}
+	}
+	say := func(format string, args ...any) string {
+		if tr := i18n.T(ctx, "problem:"+format); tr != "problem:"+format {
+			return fmt.Sprintf(tr, args...)
+		}
+		return fmt.Sprintf(format, args...)
 	}
 	inc := geo.Incident{Title: v["title"], Summary: v["summary"], DisorderType: v["disorder_type"], EventType: v["event_type"],
 		SubEventType: v["sub_event_type"], Actor1: v["actor1"], AssocActor1: v["assoc_actor_1"], Actor2: v["actor2"],
@@ -83,7 +93,7 @@ func incidentFromForm(c echo.Context) (geo.Incident, views.IncidentForm) {
 	if d, p := geo.ParseEventDate(v["event_date"]); p == "" {
 		inc.EventDate = d
 	} else {
-		problem("event_date", "must be a date")
+		problem("event_date", say("must be a date"))
 	}
 	inc.TimePrecision, _ = strconv.Atoi(v["time_precision"])
 	inc.GeoPrecision, _ = strconv.Atoi(v["geo_precision"])
@@ -93,7 +103,7 @@ func incidentFromForm(c echo.Context) (geo.Incident, views.IncidentForm) {
 		}
 		n, err := strconv.Atoi(v[name])
 		if err != nil {
-			problem(name, "must be a whole number, or empty when not reported")
+			problem(name, say("must be a whole number, or empty when not reported"))
 			return nil
 		}
 		return &n
@@ -102,7 +112,7 @@ func incidentFromForm(c echo.Context) (geo.Incident, views.IncidentForm) {
 	if v["geometry"] != "" {
 		g, err := geojson.UnmarshalGeometry([]byte(v["geometry"]))
 		if err != nil {
-			problem("geometry", "is not a GeoJSON geometry: "+err.Error())
+			problem("geometry", say("is not a GeoJSON geometry: %s", err.Error()))
 		} else {
 			inc.Geometry = g.Geometry()
 		}
@@ -110,7 +120,7 @@ func incidentFromForm(c echo.Context) (geo.Incident, views.IncidentForm) {
 		lon, err1 := strconv.ParseFloat(v["lon"], 64)
 		lat, err2 := strconv.ParseFloat(v["lat"], 64)
 		if err1 != nil || err2 != nil {
-			problem("geometry", "longitude and latitude must be numbers")
+			problem("geometry", say("longitude and latitude must be numbers"))
 		} else {
 			inc.Geometry = orb.Point{lon, lat}
 		}
@@ -148,7 +158,7 @@ func incidentFromForm(c echo.Context) (geo.Incident, views.IncidentForm) {
 		inc.Disagreements = append(inc.Disagreements, geo.Disagreement{Field: row.Field, Note: row.Note})
 	}
 	if v["why"] == "" {
-		problem("why", "say why, in a few words: the history keeps it")
+		problem("why", say("say why, in a few words: the history keeps it"))
 	}
 	if err := inc.Validate(); err != nil {
 		for _, p := range geo.ErrorProblems(err) {
@@ -156,7 +166,11 @@ func incidentFromForm(c echo.Context) (geo.Incident, views.IncidentForm) {
 			if i := strings.Index(field, "]"); strings.HasPrefix(field, "sources[") && i > 0 {
 				field = field[:i+1] // a source's row
 			}
-			problem(field, p.Reason)
+			if p.Format != "" {
+				problem(field, say(p.Format, p.Args...))
+			} else {
+				problem(field, p.Reason)
+			}
 		}
 	}
 	f = withBlankRows(f)

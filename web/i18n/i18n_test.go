@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/borderwatch/borderwatch/web/i18n"
@@ -19,7 +20,10 @@ var formsOf = map[string][]string{
 	"ar": {"zero", "one", "two", "few", "many", "other"},
 }
 
-var placeholder = regexp.MustCompile(`\{\w+\}`)
+var (
+	placeholder = regexp.MustCompile(`\{\w+\}`)
+	verb        = regexp.MustCompile(`%[a-z]`)
+)
 
 func placeholders(raw json.RawMessage) []string {
 	var s string
@@ -67,6 +71,16 @@ func TestCatalogsAreComplete(t *testing.T) {
 		for k := range c {
 			if _, ok := en[k]; !ok {
 				t.Errorf("%s has %q, which English lacks", l.Code, k)
+			}
+		}
+		// A problem's translation keeps its format's verbs, in order.
+		for k := range c {
+			if strings.HasPrefix(k, "problem:") {
+				var s string
+				json.Unmarshal(c[k], &s)
+				if a, b := verb.FindAllString(strings.TrimPrefix(k, "problem:"), -1), verb.FindAllString(s, -1); !slices.Equal(a, b) {
+					t.Errorf("%s %q has the verbs %v, want %v", l.Code, k, b, a)
+				}
 			}
 		}
 		// A message left in English is a translation forgotten, unless
