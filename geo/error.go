@@ -42,6 +42,10 @@ type Error struct {
 	Kind     string
 	Message  string
 	Problems []Problem
+	// Format and Args are what Message was written from (Errorf), so that
+	// a page can say it in the reader's language.
+	Format string
+	Args   []any
 }
 
 func (e *Error) Error() string {
@@ -57,7 +61,7 @@ func (e *Error) Error() string {
 
 // Errorf returns an *Error of the given kind.
 func Errorf(kind, format string, args ...any) *Error {
-	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...)}
+	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // ErrorKind returns the kind of err, EInternal when it is not an *Error.

@@ -289,3 +289,19 @@ func TestFormProblemsInTheReadersLanguage(t *testing.T) {
 		}
 	}
 }
+
+// Error pages speak the reader's language, their details too.
+func TestErrorPagesInTheReadersLanguage(t *testing.T) {
+	app := newTestApp(t, "none")
+	for path, want := range map[string][]string{
+		"/collections/incidents/items/999?lang=ar": {`dir="rtl"`, "غير موجود", "الحادثة 999 غير موجودة"},
+		"/no/such/page?lang=fr":                     {"Introuvable", "Il n’y a pas de page à cette adresse."},
+	} {
+		res, body := get(t, app.URL+path, "Accept", browserAccept)
+		for _, w := range want {
+			if res.StatusCode != http.StatusNotFound || !strings.Contains(body, w) {
+				t.Errorf("%s: %d, lacks %q", path, res.StatusCode, w)
+			}
+		}
+	}
+}

@@ -3,9 +3,11 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/web/i18n"
 	"github.com/labstack/echo/v4"
 )
 
@@ -82,6 +84,16 @@ func (s *Server) handleError(err error, c echo.Context) {
 		writeProblem(c, Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail,
 			Instance: c.Request().URL.RequestURI(), Errors: problems})
 		return
+	}
+	// People read the detail in their language, where the catalog has it.
+	if status == http.StatusNotFound && detail == http.StatusText(status) {
+		detail = i18n.T(c.Request().Context(), "error.no_page")
+	}
+	var ge *geo.Error
+	if errors.As(err, &ge) && ge.Format != "" {
+		if tr := i18n.T(c.Request().Context(), "problem:"+ge.Format); tr != "problem:"+ge.Format {
+			detail = fmt.Sprintf(tr, ge.Args...)
+		}
 	}
 	if err := s.errorHTML(c, status, detail); err != nil {
 		s.log.Error("render error page", "err", err)
