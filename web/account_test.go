@@ -295,7 +295,7 @@ func TestErrorPagesInTheReadersLanguage(t *testing.T) {
 	app := newTestApp(t, "none")
 	for path, want := range map[string][]string{
 		"/collections/incidents/items/999?lang=ar": {`dir="rtl"`, "غير موجود", "الحادثة 999 غير موجودة"},
-		"/no/such/page?lang=fr":                     {"Introuvable", "Il n’y a pas de page à cette adresse."},
+		"/no/such/page?lang=fr":                    {"Introuvable", "Il n’y a pas de page à cette adresse."},
 	} {
 		res, body := get(t, app.URL+path, "Accept", browserAccept)
 		for _, w := range want {
