@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 
 	"github.com/borderwatch/borderwatch/web/i18n"
 	"github.com/labstack/echo/v4"
@@ -34,21 +33,6 @@ func (s *Server) language(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Add("Vary", "Cookie")
 		return next(c)
 	}
-}
-
-// withLang is href with the page's language, unless it is English.
-func withLang(href string, l i18n.Lang) string {
-	if l.Code == i18n.Default.Code {
-		return href
-	}
-	u, err := url.Parse(href)
-	if err != nil {
-		return href
-	}
-	q := u.Query()
-	q.Set("lang", l.Code)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // englishDataAttribution is the bundled data's credit, which the map says

@@ -253,11 +253,6 @@ var months = map[string][]string{
 	"ar": {"جانفي", "فيفري", "مارس", "أفريل", "ماي", "جوان", "جويلية", "أوت", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"},
 }
 
-// Date writes a calendar date in full: 2 March 2016, 2 mars 2016, 2 مارس 2016.
-func Date(ctx context.Context, t time.Time) string {
-	return strconv.Itoa(t.Day()) + " " + months[From(ctx).Code][t.Month()-1] + " " + strconv.Itoa(t.Year())
-}
-
 // MonthYear writes a month: March 2016, mars 2016, مارس 2016.
 func MonthYear(ctx context.Context, t time.Time) string {
 	return months[From(ctx).Code][t.Month()-1] + " " + strconv.Itoa(t.Year())

@@ -1190,13 +1190,6 @@ func IncidentPage(inc geo.Incident, feature []byte, cfg MapConfig, near []Nearby
 	})
 }
 
-func count(n *int) string {
-	if n == nil {
-		return "unknown"
-	}
-	return strconv.Itoa(*n)
-}
-
 func place(inc geo.Incident) string { return inc.PlaceLabel() }
 
 func sourceLabel(s geo.Source) string {
