@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"net/http"
 	"strconv"
 	"strings"
@@ -53,8 +54,47 @@ func (s *Server) conditional(next echo.HandlerFunc) echo.HandlerFunc {
 				return c.NoContent(http.StatusNotModified)
 			}
 		}
+		return s.cached(c, etag, next)
+	}
+}
+
+// cached answers a data request from the response cache when it holds the
+// same request made from the same data, and keeps what it answers
+// otherwise. Downloads stream past it.
+func (s *Server) cached(c echo.Context, etag string, next echo.HandlerFunc) error {
+	r := c.Request()
+	if s.responses == nil || strings.HasPrefix(r.URL.Path, "/export/") {
 		return next(c)
 	}
+	// Everything the body may depend on: the address (links), the
+	// language, what the client accepts.
+	key := s.baseURL(c) + r.URL.RequestURI() + "\x00" + i18n.From(r.Context()).Code + "\x00" + r.Header.Get("Accept")
+	if hit, ok := s.responses.get(key, etag); ok {
+		h := c.Response().Header()
+		for k, v := range hit.header {
+			h[k] = v
+		}
+		c.Response().WriteHeader(hit.status)
+		if r.Method == http.MethodHead {
+			return nil
+		}
+		_, err := c.Response().Write(hit.body)
+		return err
+	}
+	w := &capture{ResponseWriter: c.Response().Writer, limit: 1 << 20}
+	c.Response().Writer = w
+	err := next(c)
+	c.Response().Writer = w.ResponseWriter
+	if err == nil && w.status == http.StatusOK && !w.over && r.Method == http.MethodGet && c.Response().Header().Get("Set-Cookie") == "" {
+		keep := http.Header{}
+		for _, k := range cacheHeaders {
+			if v := c.Response().Header().Values(k); len(v) > 0 {
+				keep[k] = v
+			}
+		}
+		s.responses.put(&cachedResponse{key: key, etag: etag, status: w.status, header: keep, body: bytes.Clone(w.buf.Bytes())})
+	}
+	return err
 }
 
 func etagMatch(header, etag string) bool {

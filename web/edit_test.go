@@ -468,3 +468,24 @@ func TestDeleteFromTheEditPage(t *testing.T) {
 		t.Error("the deleted list does not show the deletion")
 	}
 }
+
+// A data response answered from the response cache is never older than
+// the data: an edit shows at once, on the same URL.
+func TestCachedResponsesFollowTheData(t *testing.T) {
+	app := newTestApp(t, "none")
+	editor := "Bearer " + tokenFor(t, app, addUser(t, app, "amira", geo.RoleEditor))
+	path := "/collections/incidents/items?bbox=11,32,12,34&limit=5"
+	_, first := call(t, app, "GET", path, "")
+	_, again := call(t, app, "GET", path, "")
+	if first != again {
+		t.Fatal("the same request, the same data: different bodies")
+	}
+	body, etag := featureOf(t, app, "1")
+	edited := strings.Replace(body, "Armed clash with militants in El Amria", "Armed clash in El Amria, retitled", 1)
+	if res, out := call(t, app, "PUT", "/collections/incidents/items/1", edited, "Authorization", editor, "Content-Type", "application/geo+json", "If-Match", etag, "Edit-Summary", "a test"); res.StatusCode != 200 {
+		t.Fatalf("PUT: %d %s", res.StatusCode, out)
+	}
+	if _, after := call(t, app, "GET", path, ""); !strings.Contains(after, "retitled") {
+		t.Errorf("after an edit the same URL still answers the old data")
+	}
+}

@@ -70,6 +70,8 @@ type Server struct {
 	// etagSalt changes with each start, so a new version of the app never
 	// answers 304 for pages an older one rendered.
 	etagSalt string
+	// responses are the data responses most recently served (64 MB).
+	responses *responseCache
 }
 
 // New builds a Server and its routes.
@@ -104,7 +106,7 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("base URL %q must be an absolute http(s) URL such as https://maps.example.org/borderwatch", cfg.BaseURL)
 		}
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, etagSalt: strconv.FormatInt(time.Now().UnixNano(), 36)}
+	s := &Server{cfg: cfg, log: cfg.Logger, etagSalt: strconv.FormatInt(time.Now().UnixNano(), 36), responses: newResponseCache(64 << 20)}
 	if cfg.Tiles != "" && cfg.Tiles != "none" {
 		origin, err := tileOrigin(cfg.Tiles)
 		if err != nil {
