@@ -207,3 +207,21 @@ func TestBrowserEditorsPagesInEveryLanguage(t *testing.T) {
 		shot(t, b, "lang-"+code+"-editor-login")
 	}
 }
+
+// The editors' pages fit a phone in either direction: nothing scrolls
+// sideways (the incident form's longitude and latitude once made it 563 px wide).
+func TestBrowserEditorsPagesFitAPhone(t *testing.T) {
+	app := newTestApp(t, "none")
+	addAccount(t, app, "amira", geo.RoleAdmin)
+	b := newBrowser(t, 390, 844)
+	b.signIn(t, app, "amira")
+	for _, code := range []string{"en", "ar"} {
+		for _, path := range []string{"/incidents/new", "/collections/incidents/items/3/edit", "/reports/new", "/account", "/accounts", "/review", "/collections/incidents/items/3/history"} {
+			b.do(t, chromedp.Navigate(app.URL+path+"?lang="+code), chromedp.WaitReady(chromedp.CSS(`main`)))
+			if w := value(t, b, chromedp.Evaluate[float64](`document.documentElement.scrollWidth - innerWidth`)); w > 0 {
+				t.Errorf("%s %s at 390 px scrolls %.0f px sideways", code, path, w)
+			}
+		}
+	}
+	shot(t, b, "lang-ar-editor-phone")
+}
