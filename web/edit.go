@@ -424,7 +424,7 @@ func (s *Server) handleApprove(c echo.Context) error {
 	if fromForm(c) && c.FormValue("title") != "" {
 		inc, f := incidentFromForm(c)
 		if f.Errors != nil {
-			f.Action, f.Heading = "/proposals/"+strconv.FormatInt(p.ID, 10)+"/approve", i18n.T(c.Request().Context(), "form.review_approve", "title", p.Incident.Title)
+			f.Action, f.Heading = "/proposals/"+strconv.FormatInt(p.ID, 10)+"/approve", i18n.T(c.Request().Context(), "form.review_approve", "title", i18n.Isolate(p.Incident.Title))
 			return s.formPage(c, http.StatusBadRequest, f)
 		}
 		edited = &inc

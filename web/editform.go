@@ -242,7 +242,7 @@ func (s *Server) handleEditForm(c echo.Context) error {
 		return err
 	}
 	f := formOf(inc)
-	f.Version, f.Action, f.Heading = version, "/collections/incidents/items/"+strconv.FormatInt(id, 10)+"/edit", i18n.T(c.Request().Context(), "form.edit_heading", "title", inc.Title)
+	f.Version, f.Action, f.Heading = version, "/collections/incidents/items/"+strconv.FormatInt(id, 10)+"/edit", i18n.T(c.Request().Context(), "form.edit_heading", "title", i18n.Isolate(inc.Title))
 	return s.formPage(c, http.StatusOK, f)
 }
 
@@ -253,7 +253,7 @@ func (s *Server) handleEditSave(c echo.Context) error {
 	}
 	inc, f := incidentFromForm(c)
 	inc.ID = id
-	f.ID, f.Action, f.Heading = id, "/collections/incidents/items/"+strconv.FormatInt(id, 10)+"/edit", i18n.T(c.Request().Context(), "form.edit_heading", "title", inc.Title)
+	f.ID, f.Action, f.Heading = id, "/collections/incidents/items/"+strconv.FormatInt(id, 10)+"/edit", i18n.T(c.Request().Context(), "form.edit_heading", "title", i18n.Isolate(inc.Title))
 	f.Version, _ = strconv.ParseInt(c.FormValue("version"), 10, 64)
 	if f.Errors != nil {
 		return s.formPage(c, http.StatusBadRequest, f)
@@ -409,7 +409,7 @@ func (s *Server) handleProposalForm(c echo.Context) error {
 	}
 	f := formOf(p.Incident)
 	f.Values["why"] = p.Summary
-	f.Action, f.Heading = "/proposals/"+strconv.FormatInt(p.ID, 10)+"/approve", i18n.T(c.Request().Context(), "form.review_approve", "title", p.Incident.Title)
+	f.Action, f.Heading = "/proposals/"+strconv.FormatInt(p.ID, 10)+"/approve", i18n.T(c.Request().Context(), "form.review_approve", "title", i18n.Isolate(p.Incident.Title))
 	return s.formPage(c, http.StatusOK, f)
 }
 

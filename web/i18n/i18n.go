@@ -258,6 +258,11 @@ func MonthYear(ctx context.Context, t time.Time) string {
 	return months[From(ctx).Code][t.Month()-1] + " " + strconv.Itoa(t.Year())
 }
 
+// Isolate wraps s in Unicode's first-strong isolate and pop directional
+// isolate, so that data in one direction reads right inside a message in
+// another ("سجل «U.S. airstrike…»").
+func Isolate(s string) string { return "\u2068" + s + "\u2069" }
+
 // Alternate is a page in another language: for hreflang links and the
 // switcher.
 type Alternate struct {

@@ -17,6 +17,10 @@ func tn(ctx context.Context, key string, n int, args ...string) string {
 
 func langOf(ctx context.Context) i18n.Lang { return i18n.From(ctx) }
 
+// isolate keeps data (an English title) in its own direction inside a
+// message of another: Unicode's first-strong isolate and its pop.
+func isolate(s string) string { return i18n.Isolate(s) }
+
 // I18nData is what the browser gets of the catalog: the language and the
 // messages its scripts use.
 func i18nData(ctx context.Context) any {
