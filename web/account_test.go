@@ -71,6 +71,12 @@ func (b *browserClient) post(t *testing.T, path string, form url.Values, headers
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
+	return b.send(t, req)
+}
+
+// send sends req as b, and returns the response and its body.
+func (b *browserClient) send(t *testing.T, req *http.Request) (*http.Response, string) {
+	t.Helper()
 	res, err := b.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -196,11 +196,5 @@ func (b *browserClient) postFile(t *testing.T, path, csrf, name, content string)
 	req, _ := http.NewRequest(http.MethodPost, b.base+path, &buf)
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	req.Header.Set("Accept", browserAccept)
-	res, err := b.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	return res, string(body)
+	return b.send(t, req)
 }

@@ -68,7 +68,13 @@ type placeChoice struct {
 // Drafts reads the events of r, placed with g.
 func (r *Report) Drafts(g *gazetteer.Gazetteer) []Draft {
 	keyActors, keyPlaces := r.keywordEntities(g)
-	r.middle = r.center(g)
+	// Each sentence's place names, found once; their middle settles names
+	// two places share.
+	found := make([][]gazetteer.Mention, len(r.Sentences))
+	for i, s := range r.Sentences {
+		found[i] = g.Find(r.Text[s.Start:s.End])
+	}
+	middle := center(found)
 	var events []*event
 	lastOf := func(sub string, anchor string) *event {
 		for i := len(events) - 1; i >= 0; i-- {
@@ -89,7 +95,7 @@ func (r *Report) Drafts(g *gazetteer.Gazetteer) []Draft {
 		}
 		sent := r.Text[s.Start:s.End]
 		ds := dates(r.Text, s, r.Meta.Published)
-		mentions := g.Find(sent)
+		mentions := found[si]
 		cs := casualties(r.Text, s)
 		var here []*event // the events this sentence reports or refers to
 		var refs []*event
@@ -111,11 +117,11 @@ func (r *Report) Drafts(g *gazetteer.Gazetteer) []Draft {
 				continue
 			}
 			e := &event{trig: t, sentences: []int{si}, trigSpan: span, counts: map[string]casualty{}}
-			e.date = nearestDate(ds, span, nil)
+			e.date = nearestDate(ds, span)
 			if e.date == nil && ctxDate != nil {
 				e.date = ctxDate
 			}
-			e.place = choosePlace(r, g, s, mentions, span, keyPlaces, t)
+			e.place = choosePlace(r, g, s, mentions, span, keyPlaces, t, middle)
 			if e.place == nil || e.place.score < 0 && ctxPlace != nil && ctxPlace.score > e.place.score {
 				e.place = ctxPlace
 			}
@@ -153,7 +159,7 @@ func (r *Report) Drafts(g *gazetteer.Gazetteer) []Draft {
 				ctxDate = &ds[i]
 			}
 		}
-		if p := choosePlace(r, g, s, mentions, Span{s.Start, s.Start}, keyPlaces, nil); p != nil && (ctxPlace == nil || p.score > 0) {
+		if p := choosePlace(r, g, s, mentions, Span{s.Start, s.Start}, keyPlaces, nil, middle); p != nil && (ctxPlace == nil || p.score > 0) {
 			ctxPlace = p
 		}
 		// Counts go to the event nearest them in the sentence; with none
@@ -161,7 +167,7 @@ func (r *Report) Drafts(g *gazetteer.Gazetteer) []Draft {
 		// last violent one.
 		targets := append(slices.Clone(here), refs...)
 		if len(targets) == 0 && len(cs) > 0 {
-			if e := eventAt(events, mentions, s); e != nil {
+			if e := eventAt(events, mentions); e != nil {
 				targets = []*event{e}
 			}
 		}
@@ -265,7 +271,7 @@ func otherTriggers(sent string, s Span, hit triggerHit) []Span {
 
 // nearestDate is the date expression nearest the trigger at span, one
 // that no other trigger of the sentence is nearer to.
-func nearestDate(ds []dateMention, span Span, _ []Span) *dateMention {
+func nearestDate(ds []dateMention, span Span) *dateMention {
 	var best *dateMention
 	bestD := math.MaxInt
 	for i := range ds {
@@ -345,7 +351,7 @@ func (e *event) absorb(o *event) {
 
 // eventAt is the event a sentence with no trigger of its own speaks of:
 // the one placed at a place it names, else the last violent one.
-func eventAt(events []*event, mentions []gazetteer.Mention, _ Span) *event {
+func eventAt(events []*event, mentions []gazetteer.Mention) *event {
 	for i := len(events) - 1; i >= 0; i-- {
 		e := events[i]
 		if e.place == nil {
@@ -408,11 +414,11 @@ func best(ps []*gazetteer.Place, countries map[string]int, center ...orb.Point) 
 	return sorted[0]
 }
 
-// center is the middle of the places r names unambiguously, or none.
-func (r *Report) center(g *gazetteer.Gazetteer) []orb.Point {
+// center is the middle of the places named unambiguously, or none.
+func center(found [][]gazetteer.Mention) []orb.Point {
 	var sum orb.Point
 	n := 0
-	for _, m := range g.Find(r.Text[r.Body.Start:r.Body.End]) {
+	for _, m := range slices.Concat(found...) {
 		if len(m.Places) == 1 && m.Places[0].Kind != gazetteer.KindCountry && m.Places[0].Kind != gazetteer.KindAdmin {
 			sum[0] += m.Places[0].Point[0]
 			sum[1] += m.Places[0].Point[1]
@@ -440,7 +446,7 @@ var (
 // the town of El Amria", "outside Sabratha", "arrested in Ben Guerdane")
 // before a place of origin ("from Libya") or an actor's ("the Tripoli
 // government"), a town before a country.
-func choosePlace(r *Report, g *gazetteer.Gazetteer, s Span, mentions []gazetteer.Mention, trig Span, keys []placeChoice, t *trigger) *placeChoice {
+func choosePlace(r *Report, g *gazetteer.Gazetteer, s Span, mentions []gazetteer.Mention, trig Span, keys []placeChoice, t *trigger, middle []orb.Point) *placeChoice {
 	sent := r.Text[s.Start:s.End]
 	countries := map[string]int{}
 	for _, m := range mentions {
@@ -452,7 +458,7 @@ func choosePlace(r *Report, g *gazetteer.Gazetteer, s Span, mentions []gazetteer
 	}
 	var out *placeChoice
 	for _, m := range mentions {
-		p := best(m.Places, countries, r.middle...)
+		p := best(m.Places, countries, middle...)
 		c := placeChoice{place: p, span: Span{s.Start + m.Start, s.Start + m.End}}
 		before := sent[:m.Start]
 		pm := prepBefore(before)
@@ -517,9 +523,6 @@ func choosePlace(r *Report, g *gazetteer.Gazetteer, s Span, mentions []gazetteer
 				c.near = nearestKey(p, keys)
 			}
 		}
-		if debugPlaces {
-			fmt.Printf("   place %q score %.2f qual %q\n", m.Text, c.score, c.qualifier)
-		}
 		if out == nil || c.score > out.score {
 			cc := c
 			out = &cc
@@ -527,8 +530,6 @@ func choosePlace(r *Report, g *gazetteer.Gazetteer, s Span, mentions []gazetteer
 	}
 	return out
 }
-
-var debugPlaces = false
 
 // prepBefore finds the locative phrase just before a place name ("in the
 // town of", "outside", "5 km from"): the nearest preposition within four

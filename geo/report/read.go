@@ -14,7 +14,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/borderwatch/borderwatch/geo"
-	"github.com/paulmach/orb"
 	"golang.org/x/net/html"
 )
 
@@ -46,7 +45,6 @@ type Report struct {
 	// paragraph of each.
 	Sentences  []Span
 	Paragraphs []int
-	middle     []orb.Point // where the places it names unambiguously are, when drafting
 }
 
 // Keyword is one word of the keyword line, where it is in the text.
