@@ -4,12 +4,12 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"testing"
 
 	"github.com/borderwatch/borderwatch/data"
 	"github.com/borderwatch/borderwatch/store"
+	"github.com/borderwatch/borderwatch/store/storetest"
 	"github.com/borderwatch/borderwatch/web"
 	"github.com/borderwatch/borderwatch/web/webtest"
 )
@@ -18,7 +18,7 @@ import (
 // t.TempDir() holding the bundled dataset.
 type testApp struct {
 	URL   string
-	Store *store.DB
+	Store store.DB
 }
 
 func newTestApp(tb testing.TB, tiles string) *testApp {
@@ -30,13 +30,19 @@ func newTestApp(tb testing.TB, tiles string) *testApp {
 
 func newTestAppWith(tb testing.TB, cfg web.Config) *testApp {
 	tb.Helper()
+	return newTestAppOn(tb, storetest.Addr(tb), cfg)
+}
+
+// newTestAppOn is the server over the database at addr, seeded if empty.
+func newTestAppOn(tb testing.TB, addr string, cfg web.Config) *testApp {
+	tb.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(tb.TempDir(), "bw.db"))
+	st, err := store.Open(ctx, addr)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	if cfg.Now != nil { // one clock for the data and the server
-		st.Now = cfg.Now
+		st.SetClock(cfg.Now)
 	}
 	if _, err := data.Seed(ctx, st); err != nil {
 		tb.Fatal(err)

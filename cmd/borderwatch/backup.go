@@ -24,7 +24,11 @@ func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer st.Close()
-	if err := st.Backup(ctx, file); err != nil {
+	b, err := store.AsFileBackup(st)
+	if err != nil {
+		return err
+	}
+	if err := b.Backup(ctx, file); err != nil {
 		return fmt.Errorf("%s", describe(err))
 	}
 	n, _ := st.CountIncidents(ctx)
@@ -48,7 +52,11 @@ func restoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer st.Close()
-	if err := st.Restore(ctx, file); err != nil {
+	b, err := store.AsFileBackup(st)
+	if err != nil {
+		return err
+	}
+	if err := b.Restore(ctx, file); err != nil {
 		return fmt.Errorf("nothing was restored: %s", describe(err))
 	}
 	n, _ := st.CountIncidents(ctx)

@@ -3,11 +3,11 @@ package main
 import (
 	"context"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"testing"
 
 	"github.com/borderwatch/borderwatch/store"
+	"github.com/borderwatch/borderwatch/store/storetest"
 	"github.com/borderwatch/borderwatch/web/webtest"
 )
 
@@ -15,15 +15,15 @@ import (
 // database in t.TempDir() holding the bundled dataset.
 type testApp struct {
 	URL   string
-	Store *store.DB
-	DB    string // the database file
+	Store store.DB
+	DB    string // the database: a file, or a PostgreSQL address
 }
 
 func newTestApp(tb testing.TB, tiles string) *testApp {
 	tb.Helper()
 	cfg := testWebConfig()
 	cfg.Tiles = tiles
-	db := filepath.Join(tb.TempDir(), "bw.db")
+	db := storetest.Addr(tb)
 	st, srv, err := open(context.Background(), db, cfg)
 	if err != nil {
 		tb.Fatal(err)

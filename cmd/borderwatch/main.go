@@ -6,6 +6,10 @@
 //	borderwatch backup [--db FILE] OUT
 //	borderwatch restore [--db FILE] IN
 //	borderwatch ingest [--db FILE] [--publisher P] [--published DATE] [--url U] (--dry-run | --as ACCOUNT) FILE...
+//	borderwatch migrate --from FILE|URL --to FILE|URL
+//
+// --db takes a SQLite file's path or a PostgreSQL address
+// (postgres://user:pass@host/dbname, with PostGIS).
 //
 // Every flag can also be set from the environment: BORDERWATCH_ADDR,
 // BORDERWATCH_DB, BORDERWATCH_TILES.
@@ -38,6 +42,9 @@ Usage:
   borderwatch restore [flags] IN      replace the database's contents with the backup IN
   borderwatch ingest [flags] FILE...  read news reports into draft incidents for review
                                       (--dry-run prints them as GeoJSON and writes nothing)
+  borderwatch migrate --from DB --to DB
+                                      copy a whole database between SQLite and PostgreSQL (either way)
+                                      into an empty one, and check the copy
 
   borderwatch user add|list|set-role|disable|enable|password
                                       manage accounts (the first admin is made here)
@@ -76,6 +83,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = restoreCmd(ctx, args, stdout, stderr)
 	case "ingest":
 		err = ingestCmd(ctx, args, stdout, stderr)
+	case "migrate":
+		err = migrateCmd(ctx, args, stdout, stderr)
 	case "user":
 		err = userCmd(ctx, args, stdin, stdout, stderr)
 	case "token":
@@ -136,7 +145,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 func dbFlag(fs *flag.FlagSet) *string {
-	return fs.String("db", env("BORDERWATCH_DB", "./borderwatch.db"), "SQLite database file (env BORDERWATCH_DB)")
+	return fs.String("db", env("BORDERWATCH_DB", "./borderwatch.db"), "the database: a SQLite file, or postgres://user:pass@host/dbname for PostgreSQL with PostGIS (env BORDERWATCH_DB)")
 }
 
 func logger(w io.Writer) *slog.Logger {
@@ -168,9 +177,10 @@ func oneArg(fs *flag.FlagSet, args []string) (string, error) {
 }
 
 // openExisting opens a database that must exist already: commands that
-// read one never make an empty file by mistake.
-func openExisting(ctx context.Context, path string) (*store.DB, error) {
-	if _, err := os.Stat(path); err != nil {
+// read one never make an empty file by mistake. A PostgreSQL database
+// exists when it can be reached.
+func openExisting(ctx context.Context, path string) (store.DB, error) {
+	if _, err := os.Stat(path); err != nil && !store.IsPostgres(path) {
 		return nil, fmt.Errorf("no database at %s: %w", path, err)
 	}
 	return store.Open(ctx, path)

@@ -52,7 +52,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 
 // open wires a server to the database at path, loading the bundled dataset
 // into an empty database first.
-func open(ctx context.Context, path string, cfg web.Config) (*store.DB, *web.Server, error) {
+func open(ctx context.Context, path string, cfg web.Config) (store.DB, *web.Server, error) {
 	st, err := store.Open(ctx, path, store.Mapped())
 	if err != nil {
 		return nil, nil, err

@@ -1,13 +1,12 @@
-package store
+package postgres
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
-	"time"
 
 	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/store/internal/record"
+	"github.com/jackc/pgx/v5"
 )
 
 // Editing one incident against the version it was read at, its history,
@@ -16,11 +15,8 @@ import (
 // currentVersion is the id of incident id's current version.
 func currentVersion(ctx context.Context, tx *Tx, id int64) (int64, error) {
 	var v int64
-	err := tx.QueryRowContext(ctx, `SELECT version_id FROM incident_versions WHERE id = ? AND valid_to IS NULL`, id).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, geo.Errorf(geo.ENotFound, "incident %d not found", id)
-	}
-	return v, err
+	err := tx.queryRow(ctx, `SELECT version_id FROM incident_versions WHERE id = ? AND valid_to IS NULL`, id).Scan(&v)
+	return v, notFound(err, "incident %d not found", id)
 }
 
 // IncidentVersion returns the incident with its current version's id, which
@@ -33,15 +29,21 @@ func (db *DB) IncidentVersion(ctx context.Context, id int64) (geo.Incident, int6
 		if v, err = currentVersion(ctx, tx, id); err != nil {
 			return err
 		}
-		inc, err = scanIncident(tx.QueryRowContext(ctx, `SELECT `+incidentColumns+` FROM incidents i WHERE i.id = ?`, id))
+		inc, err = record.ScanIncident(tx.queryRow(ctx, `SELECT `+incidentColumns+` FROM incidents i WHERE i.id = ?`, id))
 		return err
 	})
 	return inc, v, err
 }
 
-// checkVersion refuses a write made against a version that is no longer
-// current (ifVersion 0 checks nothing).
+// checkVersion locks incident id's row for the rest of the transaction,
+// then refuses a write made against a version that is no longer current
+// (ifVersion 0 checks nothing). The lock makes a racing write wait and
+// then see this one's version: one of two racing edits is refused.
 func checkVersion(ctx context.Context, tx *Tx, id, ifVersion int64) error {
+	var locked int64
+	if err := tx.queryRow(ctx, `SELECT id FROM incidents WHERE id = ? FOR UPDATE`, id).Scan(&locked); err != nil {
+		return notFound(err, "incident %d not found", id)
+	}
 	v, err := currentVersion(ctx, tx, id)
 	if err != nil || ifVersion == 0 || v == ifVersion {
 		return err
@@ -86,7 +88,8 @@ func (db *DB) putChecked(ctx context.Context, inc *geo.Incident, ifVersion int64
 }
 
 // DeleteIncidentAt deletes incident id if its current version is still
-// ifVersion (0: whatever it is). The history keeps it (a tombstone) and editors may restore it.
+// ifVersion (0: whatever it is). The history keeps it and editors may
+// restore it.
 func (db *DB) DeleteIncidentAt(ctx context.Context, id, ifVersion int64) error {
 	return db.write(ctx, func(tx *Tx) error {
 		if err := checkVersion(ctx, tx, id, ifVersion); err != nil {
@@ -97,22 +100,21 @@ func (db *DB) DeleteIncidentAt(ctx context.Context, id, ifVersion int64) error {
 }
 
 // RevertIncident makes version versionID of incident id current again, as
-// a new version: history is never rewritten. A deleted incident comes back
-// (a restore). It returns the new version.
+// a new version; a deleted incident comes back (a restore). It returns the
+// new version.
 func (db *DB) RevertIncident(ctx context.Context, id, versionID int64) (int64, error) {
 	var v int64
 	err := db.write(ctx, func(tx *Tx) error {
-		inc, err := scanIncident(tx.QueryRowContext(ctx, `SELECT `+incidentColumns+` FROM incident_versions i
+		inc, err := record.ScanIncident(tx.queryRow(ctx, `SELECT `+incidentColumns+` FROM incident_versions i
 			WHERE i.id = ? AND i.version_id = ? AND i.change != ?`, id, versionID, geo.ChangeDelete))
-		if errors.Is(err, sql.ErrNoRows) {
-			return geo.Errorf(geo.ENotFound, "incident %d has no version %d to go back to", id, versionID)
-		}
 		if err != nil {
-			return err
+			return notFound(err, "incident %d has no version %d to go back to", id, versionID)
 		}
 		change := geo.ChangeRevert
-		if _, err := currentVersion(ctx, tx, id); geo.ErrorKind(err) == geo.ENotFound {
+		if err := checkVersion(ctx, tx, id, 0); geo.ErrorKind(err) == geo.ENotFound {
 			change = geo.ChangeRestore
+		} else if err != nil {
+			return err
 		}
 		lines, err := loadContextLines(ctx, tx)
 		if err != nil {
@@ -127,38 +129,12 @@ func (db *DB) RevertIncident(ctx context.Context, id, versionID int64) (int64, e
 	return v, err
 }
 
-const versionMeta = `i.version_id, i.valid_from, i.valid_to, i.author, i.edit_summary, i.change, `
-
-func scanVersion(s scanner) (geo.Version, error) {
-	var v geo.Version
-	var from string
-	var to sql.NullString
-	// The incident's columns follow the version's own.
-	row := &versionRow{s: s, lead: []any{&v.ID, &from, &to, &v.Author, &v.Summary, &v.Change}}
-	inc, err := scanIncident(row)
-	if err != nil {
-		return v, err
-	}
-	v.Incident = inc
-	v.From, _ = time.Parse(versionLayout, from)
-	if to.Valid {
-		v.To, _ = time.Parse(versionLayout, to.String)
-	}
-	return v, nil
-}
-
-// versionRow scans a version's own columns, then hands the rest on.
-type versionRow struct {
-	s    scanner
-	lead []any
-}
-
-func (r *versionRow) Scan(dest ...any) error { return r.s.Scan(append(r.lead, dest...)...) }
+func scanVersion(r pgx.Rows) (geo.Version, error) { return record.ScanVersion(r) }
 
 // History returns every version of incident id, oldest first, deletions
 // included.
 func (db *DB) History(ctx context.Context, id int64) ([]geo.Version, error) {
-	out, err := readAll(ctx, db, fmt.Sprintf("history of incident %d", id), scanVersion, `SELECT `+versionMeta+incidentColumns+`
+	out, err := readAll(ctx, db, fmt.Sprintf("history of incident %d", id), scanVersion, `SELECT `+record.VersionMeta+incidentColumns+`
 		FROM incident_versions i WHERE i.id = ? ORDER BY i.valid_from, i.version_id`, id)
 	if err == nil && len(out) == 0 {
 		err = geo.Errorf(geo.ENotFound, "incident %d not found", id)
@@ -169,29 +145,8 @@ func (db *DB) History(ctx context.Context, id int64) ([]geo.Version, error) {
 // DeletedIncidents lists the deletions of incidents that are still deleted,
 // newest first: what editors may restore.
 func (db *DB) DeletedIncidents(ctx context.Context) ([]geo.Version, error) {
-	return readAll(ctx, db, "deleted incidents", scanVersion, `SELECT `+versionMeta+incidentColumns+` FROM incident_versions i
+	return readAll(ctx, db, "deleted incidents", scanVersion, `SELECT `+record.VersionMeta+incidentColumns+` FROM incident_versions i
 		WHERE i.change = ? AND NOT EXISTS (SELECT 1 FROM incidents c WHERE c.id = i.id)
 		AND i.valid_from = (SELECT max(valid_from) FROM incident_versions l WHERE l.id = i.id)
 		ORDER BY i.valid_from DESC`, geo.ChangeDelete)
-}
-
-// readAll runs one query in a read transaction and scans every row.
-func readAll[T any](ctx context.Context, db *DB, what string, scan func(scanner) (T, error), q string, args ...any) ([]T, error) {
-	var out []T
-	err := db.read(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, q, args...)
-		if err != nil {
-			return fmt.Errorf("%s: %w", what, err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			v, err := scan(rows)
-			if err != nil {
-				return fmt.Errorf("%s: %w", what, err)
-			}
-			out = append(out, v)
-		}
-		return rows.Err()
-	})
-	return out, err
 }

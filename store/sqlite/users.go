@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -8,28 +8,19 @@ import (
 	"time"
 
 	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/store/internal/record"
 	"github.com/mattn/go-sqlite3"
 )
 
 // Accounts: users, sessions, API tokens and failed logins (geo.Accounts).
 // None of it is public data, so these writes leave the data's version alone.
 
-const userColumns = `id, name, role, disabled_at IS NOT NULL, created_at`
+const userColumnsOfU = record.UserColumns
 
-// userColumnsOfU is userColumns of the users table joined as u.
-const userColumnsOfU = `u.id, u.name, u.role, u.disabled_at IS NOT NULL, u.created_at`
-
-func scanUser(s scanner, extra ...any) (geo.User, error) {
-	var u geo.User
-	var created string
-	if err := s.Scan(append([]any{&u.ID, &u.Name, &u.Role, &u.Disabled, &created}, extra...)...); err != nil {
-		return u, err
-	}
-	u.CreatedAt, _ = time.Parse(time.RFC3339, created)
-	return u, nil
-}
-
-func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+var (
+	scanUser = record.ScanUser
+	stamp    = record.Stamp
+)
 
 // AddUser makes an account.
 func (db *DB) AddUser(ctx context.Context, name string, role geo.Role, passwordHash string) (geo.User, error) {
@@ -51,7 +42,7 @@ func (db *DB) AddUser(ctx context.Context, name string, role geo.Role, passwordH
 			return fmt.Errorf("add user: %w", err)
 		}
 		id, _ := res.LastInsertId()
-		u, err = scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
+		u, err = scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumnsOfU+` FROM users u WHERE id = ?`, id))
 		return err
 	})
 	return u, err
@@ -59,7 +50,7 @@ func (db *DB) AddUser(ctx context.Context, name string, role geo.Role, passwordH
 
 // Users lists every account by name.
 func (db *DB) Users(ctx context.Context) ([]geo.User, error) {
-	return readAll(ctx, db, "users", func(s scanner) (geo.User, error) { return scanUser(s) }, `SELECT `+userColumns+` FROM users ORDER BY name`)
+	return readAll(ctx, db, "users", func(s scanner) (geo.User, error) { return scanUser(s) }, `SELECT `+userColumnsOfU+` FROM users u ORDER BY name`)
 }
 
 // UserByName returns the account called name (any case) and its password hash.
@@ -68,7 +59,7 @@ func (db *DB) UserByName(ctx context.Context, name string) (geo.User, string, er
 	var hash string
 	err := db.read(ctx, func(tx *Tx) error {
 		var err error
-		u, err = scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE name = ?`, name), &hash)
+		u, err = scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumnsOfU+`, password_hash FROM users u WHERE name = ?`, name), &hash)
 		if errors.Is(err, sql.ErrNoRows) {
 			return geo.Errorf(geo.ENotFound, "no account named %q", name)
 		}
@@ -215,13 +206,10 @@ func (db *DB) Tokens(ctx context.Context, userID int64) ([]geo.Token, error) {
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var t geo.Token
-			var created, expires string
-			if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &created, &expires, &t.Revoked); err != nil {
+			t, err := record.ScanToken(rows)
+			if err != nil {
 				return fmt.Errorf("tokens: %w", err)
 			}
-			t.CreatedAt, _ = time.Parse(time.RFC3339, created)
-			t.ExpiresAt, _ = time.Parse(time.RFC3339, expires)
 			out = append(out, t)
 		}
 		return rows.Err()

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -6,19 +6,12 @@ import (
 	"time"
 
 	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/store/internal/record"
 )
 
-// versionLayout writes version times at a fixed width so they sort as text.
-const versionLayout = "2006-01-02T15:04:05.000000000Z"
+var versionTime = record.VersionTime
 
-func versionTime(t time.Time) string { return t.UTC().Format(versionLayout) }
-
-// versionColumns are the columns incident_versions shares with incidents.
-const versionColumns = `id, title, summary, event_date, date_first, date_last, time_precision,
-	disorder_type, event_type, sub_event_type, actor1, assoc_actor_1, actor2, assoc_actor_2,
-	fatalities, injuries, location, admin1, country, geo_precision, geom, min_x, min_y, max_x, max_y,
-	sources, disagreements, tags, notes, created_at, updated_at, border_km, barrier_km, crossing_km,
-	px, py, mx, my, external_id, acled`
+const versionColumns = record.VersionColumns
 
 // farFuture is the end time the versions' R*Tree gives a current version.
 const farFuture = 1e11

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -194,7 +194,7 @@ func TestClusterSummariesAgreeWithTheRows(t *testing.T) {
 			t.Fatalf("view %d (zoom %d, %+v): grouped %v, pinned to now %v", v, z, f, a, b)
 		}
 		var inBox, scan int
-		box, args := boxClause(span.bound(), ownBox)
+		box, args := boxClause(span.Bound(), ownBox)
 		tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM incidents_rtree WHERE `+box+`), (SELECT coalesce(sum(n), 0) FROM incident_spans WHERE date_first <= ?)`,
 			append(args, f.To.Format(geo.DateLayout))...).Scan(&inBox, &scan)
 		paths[scan < 3*inBox]++

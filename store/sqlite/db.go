@@ -1,11 +1,11 @@
-// Package store keeps incidents and context layers in SQLite.
+// Package sqlite keeps incidents and context layers in SQLite.
 //
 // One writer connection serialises writes; a pool of read-only connections
 // serves queries. Every connection runs in WAL mode with a busy timeout and
 // foreign keys on, set in the DSN so that each pooled connection gets them.
 // Geometries are stored as WKB with their bounding boxes in an R*Tree that
 // every write keeps in step within its own transaction.
-package store
+package sqlite
 
 import (
 	"context"
@@ -198,3 +198,9 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 }
 
 var _ geo.Store = (*DB)(nil)
+
+// SetClock makes writes read the time from now.
+func (db *DB) SetClock(now func() time.Time) { db.Now = now }
+
+// Engine names the database engine: "sqlite".
+func (db *DB) Engine() string { return "sqlite" }

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/store/internal/record"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 )
@@ -634,7 +635,7 @@ func TestOneClockPerWrite(t *testing.T) {
 	if err := db.reader.QueryRow(`SELECT valid_from FROM incident_versions WHERE id = ?`, inc.ID).Scan(&validFrom); err != nil {
 		t.Fatal(err)
 	}
-	vf, _ := time.Parse(versionLayout, validFrom)
+	vf, _ := time.Parse(record.VersionLayout, validFrom)
 	if !inc.CreatedAt.Equal(inc.UpdatedAt) || !inc.CreatedAt.Equal(modified) || !inc.CreatedAt.Equal(vf) {
 		t.Errorf("got created %v, updated %v, modified %v, valid from %v; want one instant", inc.CreatedAt, inc.UpdatedAt, modified, vf)
 	}

@@ -1,14 +1,14 @@
-package store
+package sqlite
 
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/store/internal/record"
 )
 
 // Propose stores a contributor's new incident or change for review.
@@ -37,15 +37,12 @@ func insertProposal(ctx context.Context, tx *Tx, p *geo.Proposal, feature string
 		}
 	}
 	p.Status, p.CreatedAt = geo.ProposalOpen, tx.now.UTC().Truncate(time.Second)
-	evidence, err := json.Marshal(p.Evidence)
+	evidence, err := record.Evidence(p)
 	if err != nil {
 		return err
 	}
-	if p.Evidence == nil {
-		evidence = []byte("[]")
-	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO proposals (incident_id, base_version, author_id, author, summary, feature, created_at, report_id, evidence)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, nullInt(p.IncidentID), nullInt(p.BaseVersion), p.AuthorID, p.Author, p.Summary, feature, stamp(tx.now), nullInt(p.ReportID), string(evidence))
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, nullInt(p.IncidentID), nullInt(p.BaseVersion), p.AuthorID, p.Author, p.Summary, feature, stamp(tx.now), nullInt(p.ReportID), evidence)
 	if err != nil {
 		return fmt.Errorf("propose: %w", err)
 	}
@@ -104,34 +101,12 @@ func (db *DB) Report(ctx context.Context, id int64) (geo.Report, error) {
 	return r, err
 }
 
-func nullInt(n int64) any {
-	if n == 0 {
-		return nil
-	}
-	return n
-}
+var (
+	nullInt      = record.NullInt
+	scanProposal = record.ScanProposal
+)
 
-const proposalColumns = `id, coalesce(incident_id, 0), coalesce(base_version, 0), author_id, author, summary, feature, status, reason, reviewer, created_at, decided_at, coalesce(report_id, 0), evidence`
-
-func scanProposal(s scanner) (geo.Proposal, error) {
-	var p geo.Proposal
-	var feature, created, evidence string
-	var decided sql.NullString
-	if err := s.Scan(&p.ID, &p.IncidentID, &p.BaseVersion, &p.AuthorID, &p.Author, &p.Summary, &feature, &p.Status, &p.Reason, &p.Reviewer, &created, &decided, &p.ReportID, &evidence); err != nil {
-		return p, err
-	}
-	if err := json.Unmarshal([]byte(evidence), &p.Evidence); err != nil {
-		return p, fmt.Errorf("proposal %d evidence: %w", p.ID, err)
-	}
-	inc, err := geo.IncidentFromFeature([]byte(feature))
-	if err != nil {
-		return p, fmt.Errorf("proposal %d: %w", p.ID, err)
-	}
-	p.Incident = inc
-	p.CreatedAt, _ = time.Parse(time.RFC3339, created)
-	p.DecidedAt, _ = time.Parse(time.RFC3339, decided.String)
-	return p, nil
-}
+const proposalColumns = record.ProposalColumns
 
 // Proposal returns one proposal.
 func (db *DB) Proposal(ctx context.Context, id int64) (geo.Proposal, error) {

@@ -1,15 +1,12 @@
-package store
+package sqlite
 
 import (
 	"context"
 	"fmt"
-	"math"
-	"strconv"
-	"strings"
 
 	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/store/internal/record"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/maptile"
 )
 
 // The cluster grid the summaries keep (migration 011): cells of GridCellPx
@@ -119,63 +116,12 @@ func (b *bulk) end(ctx context.Context, tx *Tx) error {
 // gridCells is how many cells the grid has across the world at zoom z.
 func gridCells(z int) int64 { return 4 << z }
 
-// cellSpan is the block of cells, in a grid of n × n over the world in Web
-// Mercator, that a box meets: one or, for a box across the antimeridian,
-// two runs of columns, and one run of rows.
-type cellSpan struct {
-	n      int64
-	xs     [][2]int64
-	y0, y1 int64
-}
+type cellSpan = record.CellSpan
 
-// cellsOf is the block of cells of an n × n grid that b meets (nil: all).
-func cellsOf(b *orb.Bound, n int64) cellSpan {
-	if b == nil {
-		return cellSpan{n: n, xs: [][2]int64{{0, n - 1}}, y0: 0, y1: n - 1}
-	}
-	cell := func(lon, lat float64) (int64, int64) {
-		m := maptile.Fraction(orb.Point{lon, max(-85.05112878, min(85.05112878, lat))}, 0)
-		clamp := func(v float64) int64 { return max(0, min(n-1, int64(math.Floor(v*float64(n))))) }
-		return clamp(m[0]), clamp(m[1])
-	}
-	x0, y0 := cell(b.Min[0], b.Max[1])
-	x1, y1 := cell(b.Max[0], b.Min[1])
-	s := cellSpan{n: n, y0: y0, y1: y1}
-	if b.Min[0] <= b.Max[0] {
-		s.xs = [][2]int64{{x0, x1}}
-	} else {
-		s.xs = [][2]int64{{x0, n - 1}, {0, x1}}
-	}
-	return s
-}
+var cellsOf = record.CellsOf
 
-// bound is the box, in degrees, of the cells: a little wider, so that the
-// R*Tree (32-bit floats) finds every candidate; the cell test decides.
-func (s cellSpan) bound() *orb.Bound {
-	n := float64(s.n)
-	lon := func(x int64) float64 { return float64(x)/n*360 - 180 }
-	lat := func(y int64) float64 { return math.Atan(math.Sinh(math.Pi*(1-2*float64(y)/n))) * 180 / math.Pi }
-	const eps = 1e-6
-	b := &orb.Bound{Min: orb.Point{lon(s.xs[0][0]) - eps, lat(s.y1+1) - eps}, Max: orb.Point{lon(s.xs[len(s.xs)-1][1]+1) + eps, lat(s.y0) + eps}}
-	b.Min[0], b.Max[0] = max(b.Min[0], -180), min(b.Max[0], 180)
-	return b
-}
-
-// where is the SQL test that a row's cell, from columns x and y (its cell
-// numbers, or its marker's Web Mercator fractions if scale), is in s.
-func (s cellSpan) where(x, y string, scale bool) (string, []any) {
-	if scale {
-		n := strconv.FormatInt(s.n, 10)
-		x, y = `CAST(`+x+` * `+n+` AS INTEGER)`, `CAST(`+y+` * `+n+` AS INTEGER)`
-	}
-	var xs []string
-	var args []any
-	for _, r := range s.xs {
-		xs = append(xs, x+` BETWEEN ? AND ?`)
-		args = append(args, r[0], r[1])
-	}
-	return `(` + strings.Join(xs, ` OR `) + `) AND ` + y + ` BETWEEN ? AND ?`, append(args, s.y0, s.y1)
-}
+// cell rounds a Web Mercator fraction × n down to its cell number.
+func cell(expr, n string) string { return `CAST(` + expr + ` * ` + n + ` AS INTEGER)` }
 
 // useSummaries is false only in benchmarks, to measure the queries over
 // the rows that the summaries replace.
@@ -203,17 +149,7 @@ func spansWhere(f geo.Filter) (string, []any) {
 	return cond, args
 }
 
-// inTypes is the SQL test that column is one of types (none: true).
-func inTypes(column string, types []string) (string, []any) {
-	if len(types) == 0 {
-		return `1`, nil
-	}
-	args := make([]any, len(types))
-	for i, t := range types {
-		args[i] = t
-	}
-	return column + ` IN (?` + repeat(len(types)-1) + `)`, args
-}
+var inTypes = record.In
 
 // summaryCount is how many incidents f's event types and dates select, and
 // the box of their markers (nil when none): from the grid's zoom 0, or

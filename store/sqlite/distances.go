@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -7,36 +7,21 @@ import (
 	"time"
 
 	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/store/internal/record"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
-	"github.com/paulmach/orb/maptile"
 )
 
 // Derived columns: what the store computes for every incident on each write
 // (distances to the border and the barrier, the marker point in degrees and
 // in Web Mercator units) and keeps current when the context layers change.
 
-// contextLines are the border and barrier lines and the crossings
-// distances are measured to.
-type contextLines struct {
-	border, barrier, crossings orb.Collection
-}
-
-func (l contextLines) distances(g orb.Geometry) (border, barrier, crossing *float64) {
-	measure := func(lines orb.Collection) *float64 {
-		if len(lines) == 0 {
-			return nil
-		}
-		d := geo.DistanceToKm(g, lines)
-		return &d
-	}
-	return measure(l.border), measure(l.barrier), measure(l.crossings)
-}
+type contextLines = record.ContextLines
 
 func loadContextLines(ctx context.Context, tx *Tx) (contextLines, error) {
 	var l contextLines
 	rows, err := tx.QueryContext(ctx, `SELECT l.kind, f.geom FROM layer_features f JOIN layers l ON l.id = f.layer_id
-		WHERE l.kind IN (?, ?, ?)`, geo.KindBorder, geo.KindBarrier, geo.KindCrossing)
+		WHERE l.kind IN (?, ?, ?)`, record.ContextKinds...)
 	if err != nil {
 		return l, fmt.Errorf("load context lines: %w", err)
 	}
@@ -47,30 +32,14 @@ func loadContextLines(ctx context.Context, tx *Tx) (contextLines, error) {
 		if err := rows.Scan(&kind, &b); err != nil {
 			return l, fmt.Errorf("load context lines: %w", err)
 		}
-		g, err := wkb.Unmarshal(b)
-		if err != nil {
+		if err := l.Add(kind, b); err != nil {
 			return l, fmt.Errorf("load context lines: %w", err)
-		}
-		switch kind {
-		case geo.KindBorder:
-			l.border = append(l.border, g)
-		case geo.KindBarrier:
-			l.barrier = append(l.barrier, g)
-		default:
-			l.crossings = append(l.crossings, g)
 		}
 	}
 	return l, rows.Err()
 }
 
-// markerPoint is where an incident's marker goes, in degrees and in Web
-// Mercator units of [0, 1) (orb's tile fraction at zoom 0), for clustering
-// on a pixel grid at any zoom.
-func markerPoint(g orb.Geometry) (p, m orb.Point) {
-	p = geo.RepresentativePoint(g)
-	// orb puts every point south of 85.0511°S at the top at zoom 0: clamp first.
-	return p, maptile.Fraction(orb.Point{p[0], max(-85.05112878, min(85.05112878, p[1]))}, 0)
-}
+var markerPoint = record.MarkerPoint
 
 // remeasure recomputes every incident's distances after a border or
 // barrier layer changed, in the layer's transaction.
@@ -84,7 +53,7 @@ func remeasure(ctx context.Context, tx *Tx) error {
 		return fmt.Errorf("remeasure: %w", err)
 	}
 	for _, r := range all {
-		border, barrier, crossing := lines.distances(r.geom)
+		border, barrier, crossing := lines.Distances(r.geom)
 		if _, err := tx.ExecContext(ctx, `UPDATE incidents SET border_km = ?, barrier_km = ?, crossing_km = ? WHERE id = ?`, border, barrier, crossing, r.id); err != nil {
 			return fmt.Errorf("remeasure incident %d: %w", r.id, err)
 		}
@@ -178,9 +147,9 @@ func fillVersions(ctx context.Context, tx *Tx) error {
 			rows.Close()
 			return fmt.Errorf("version %d geometry: %w", v.id, err)
 		}
-		v.from, _ = time.Parse(versionLayout, from)
+		v.from, _ = time.Parse(record.VersionLayout, from)
 		if to.Valid {
-			v.to, _ = time.Parse(versionLayout, to.String)
+			v.to, _ = time.Parse(record.VersionLayout, to.String)
 		}
 		vs = append(vs, v)
 	}

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"cmp"
@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/borderwatch/borderwatch/geo"
@@ -89,7 +88,7 @@ type gridCell struct {
 // summaryCells reads the cells of span, of the event types (none: all),
 // from the summaries.
 func summaryCells(ctx context.Context, tx *Tx, z int, span cellSpan, types []string) ([]gridCell, error) {
-	cond, args := span.where(`cx`, `cy`, false)
+	cond, args := span.Where(`cx`, `cy`, nil)
 	typeCond, typeArgs := inTypes(`event_type`, types)
 	return scanCells(tx.QueryContext(ctx, `SELECT sum(n), sum(sum_id), sum(sx), sum(sy), min(min_x), min(min_y), max(max_x), max(max_y)
 		FROM cluster_cells WHERE z = ? AND `+cond+` AND `+typeCond+` GROUP BY cx, cy`,
@@ -103,7 +102,7 @@ func summaryCells(ctx context.Context, tx *Tx, z int, span cellSpan, types []str
 // costs about three entries); otherwise the R*Tree finds the box's rows.
 func queryCells(ctx context.Context, tx *Tx, f geo.Filter, span cellSpan) ([]gridCell, error) {
 	if hasDates(f) && f.AsOf.IsZero() && f.BBox != nil {
-		box, args := boxClause(span.bound(), ownBox)
+		box, args := boxClause(span.Bound(), ownBox)
 		scanned := `1` // the index is on date_first: up to f.To, or all of it
 		if !f.To.IsZero() {
 			scanned, args = `date_first <= ?`, append(args, f.To.Format(geo.DateLayout))
@@ -118,23 +117,22 @@ func queryCells(ctx context.Context, tx *Tx, f geo.Filter, span cellSpan) ([]gri
 		}
 	}
 	where, args := inCells(f, span)
-	n := strconv.FormatInt(span.n, 10)
 	return scanCells(tx.QueryContext(ctx, `SELECT count(*), sum(`+rowKey(f)+`), sum(i.px), sum(i.py), min(i.px), min(i.py), max(i.px), max(i.py)`+
-		fromClause(f)+where+` GROUP BY CAST(i.mx * `+n+` AS INTEGER), CAST(i.my * `+n+` AS INTEGER)`, args...))
+		fromClause(f)+where+` GROUP BY `+span.Cell(`i.mx`, cell)+`, `+span.Cell(`i.my`, cell), args...))
 }
 
 // inCells is the WHERE clause for the rows f selects whose marker is in
 // the cells of span.
 func inCells(f geo.Filter, span cellSpan) (string, []any) {
-	switch whole := len(span.xs) == 1 && span.xs[0] == [2]int64{0, span.n - 1} && span.y0 == 0 && span.y1 == span.n-1; {
+	switch whole := span.Whole(); {
 	case whole:
 		f.BBox = nil
 	case f.BBox != nil:
-		f.BBox = span.bound() // candidates: the cell test decides
+		f.BBox = span.Bound() // candidates: the cell test decides
 	}
 	f.MarkerInBox = false
 	where, args := whereClause(f, true)
-	cond, cargs := span.where(`i.mx`, `i.my`, true)
+	cond, cargs := span.Where(`i.mx`, `i.my`, cell)
 	if where == "" {
 		return ` WHERE ` + cond, cargs
 	}
@@ -157,14 +155,6 @@ func scanCells(rows *sql.Rows, err error) ([]gridCell, error) {
 		out = append(out, c)
 	}
 	return out, rows.Err()
-}
-
-func repeat(n int) string {
-	b := make([]byte, 0, 3*n)
-	for range n {
-		b = append(b, ", ?"...)
-	}
-	return string(b)
 }
 
 // Stats counts the incidents f selects by event type (leaving f's own event

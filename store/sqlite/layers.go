@@ -1,14 +1,13 @@
-package store
+package sqlite
 
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 
 	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/store/internal/record"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 	"github.com/paulmach/orb/geojson"
@@ -35,16 +34,11 @@ func (db *DB) PutLayer(ctx context.Context, l geo.Layer, position int) error {
 		}
 		defer stmt.Close()
 		for i, f := range l.Features {
-			geom, err := wkb.Marshal(f.Geometry)
+			geom, props, b, err := record.LayerFeatureRow(f)
 			if err != nil {
 				return fmt.Errorf("put layer %s feature %d: %w", l.ID, i, err)
 			}
-			props, err := json.Marshal(f.Properties)
-			if err != nil {
-				return fmt.Errorf("put layer %s feature %d: %w", l.ID, i, err)
-			}
-			b := f.Geometry.Bound()
-			if _, err := stmt.ExecContext(ctx, l.ID, i+1, geom, string(props), b.Min[0], b.Min[1], b.Max[0], b.Max[1]); err != nil {
+			if _, err := stmt.ExecContext(ctx, l.ID, i+1, geom, props, b.Min[0], b.Min[1], b.Max[0], b.Max[1]); err != nil {
 				return fmt.Errorf("put layer %s feature %d: %w", l.ID, i, err)
 			}
 		}
@@ -103,17 +97,10 @@ const layerColumns = `SELECT l.id, l.title, l.description, l.kind, l.attribution
 	count(f.id), min(f.min_x), min(f.min_y), max(f.max_x), max(f.max_y)
 	FROM layers l LEFT JOIN layer_features f ON f.layer_id = l.id`
 
-func scanLayer(s scanner) (geo.Layer, error) {
-	var l geo.Layer
-	var minX, minY, maxX, maxY sql.NullFloat64
-	if err := s.Scan(&l.ID, &l.Title, &l.Description, &l.Kind, &l.Attribution, &l.Count, &minX, &minY, &maxX, &maxY); err != nil {
-		return l, err
-	}
-	if l.Count > 0 {
-		l.Bound = &orb.Bound{Min: orb.Point{minX.Float64, minY.Float64}, Max: orb.Point{maxX.Float64, maxY.Float64}}
-	}
-	return l, nil
-}
+var (
+	scanLayer        = record.ScanLayer
+	scanLayerFeature = record.ScanLayerFeature
+)
 
 // Layers describes every layer (not its features), in display order.
 func (db *DB) Layers(ctx context.Context) ([]geo.Layer, error) {
@@ -210,35 +197,6 @@ func (db *DB) LayerFeature(ctx context.Context, id string, fid int64) (*geojson.
 		return nil
 	})
 	return feat, err
-}
-
-// scanLayerFeature reads a feature with its derived measures: lines carry
-// the app's own haversine length, so a reader can set it beside the lengths
-// reports give.
-func scanLayerFeature(s scanner) (*geojson.Feature, error) {
-	var fid int
-	var geom []byte
-	var props string
-	if err := s.Scan(&fid, &geom, &props); err != nil {
-		return nil, err
-	}
-	g, err := wkb.Unmarshal(geom)
-	if err != nil {
-		return nil, fmt.Errorf("feature %d: %w", fid, err)
-	}
-	f := geojson.NewFeature(g)
-	f.ID = fid
-	if err := json.Unmarshal([]byte(props), &f.Properties); err != nil {
-		return nil, fmt.Errorf("feature %d: %w", fid, err)
-	}
-	if f.Properties == nil {
-		f.Properties = geojson.Properties{}
-	}
-	switch g.(type) {
-	case orb.LineString, orb.MultiLineString:
-		f.Properties["measured_length_km"] = math.Round(geo.LengthKm(g)*10) / 10
-	}
-	return f, nil
 }
 
 // CountLayers returns how many layers are stored.

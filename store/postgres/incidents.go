@@ -1,0 +1,305 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/store/internal/record"
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+)
+
+var incidentColumns = record.IncidentColumns(`ST_AsBinary(i.geom)`)
+
+// dialect is PostgreSQL's part of the shared filter conditions: boxes
+// through the GiST index (&& with ST_MakeEnvelope).
+var dialect = record.Dialect{
+	Box:      func(_ geo.Filter, b *orb.Bound) (string, []any) { return envelope(`i.geom`, b) },
+	Contains: func(text string) string { return `strpos(` + text + `, ?) > 0` },
+	Newline:  `chr(10)`,
+}
+
+// envelope is the condition that column's box meets b; a box across the
+// antimeridian is tested as its two halves.
+func envelope(column string, b *orb.Bound) (string, []any) {
+	env := column + ` && ST_MakeEnvelope(?, ?, ?, ?, 4326)`
+	if b.Min[0] <= b.Max[0] {
+		return env, []any{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
+	}
+	return `(` + env + ` OR ` + env + `)`, []any{b.Min[0], b.Min[1], 180.0, b.Max[1], -180.0, b.Min[1], b.Max[0], b.Max[1]}
+}
+
+func whereClause(f geo.Filter) (string, []any) { return record.Where(f, dialect) }
+
+// Incident returns the incident with the given id.
+func (db *DB) Incident(ctx context.Context, id int64) (geo.Incident, error) {
+	return db.IncidentAt(ctx, id, time.Time{})
+}
+
+// IncidentAt returns the incident with the given id as it stood at asOf
+// (zero: now).
+func (db *DB) IncidentAt(ctx context.Context, id int64, asOf time.Time) (geo.Incident, error) {
+	var inc geo.Incident
+	f := geo.Filter{AsOf: asOf}
+	where, args := whereClause(f)
+	if where == "" {
+		where = ` WHERE i.id = ?`
+	} else {
+		where += ` AND i.id = ?`
+	}
+	err := db.read(ctx, func(tx *Tx) error {
+		var err error
+		inc, err = record.ScanIncident(tx.queryRow(ctx, `SELECT `+incidentColumns+record.From(f)+where, append(args, id)...))
+		if errors.Is(err, pgx.ErrNoRows) && !asOf.IsZero() {
+			return geo.Errorf(geo.ENotFound, "incident %d did not exist at %s (it was added later or deleted before)", id, asOf.Format(time.RFC3339))
+		}
+		if err = notFound(err, "incident %d not found", id); err != nil {
+			return fmt.Errorf("get incident %d: %w", id, err)
+		}
+		return nil
+	})
+	return inc, err
+}
+
+// Incidents returns one page of the incidents f selects, ordered by date
+// then id, with the number that match in all.
+func (db *DB) Incidents(ctx context.Context, f geo.Filter) (geo.Page, error) {
+	f = f.Normalize()
+	from := record.From(f)
+	where, args := whereClause(f)
+	page := geo.Page{Incidents: []geo.Incident{}}
+	err := db.read(ctx, func(tx *Tx) error {
+		if err := tx.queryRow(ctx, `SELECT count(*)`+from+where, args...).Scan(&page.NumberMatched); err != nil {
+			return fmt.Errorf("count incidents: %w", err)
+		}
+		return eachIncident(ctx, tx, `SELECT `+incidentColumns+from+where+record.Order(f)+` LIMIT ? OFFSET ?`,
+			append(args, f.Limit, f.Offset), func(inc geo.Incident) error {
+				page.Incidents = append(page.Incidents, inc)
+				return nil
+			})
+	})
+	return page, err
+}
+
+// EachIncident calls fn for every incident f selects, in date order, one
+// row at a time so memory stays flat. A zero Limit means no limit.
+func (db *DB) EachIncident(ctx context.Context, f geo.Filter, fn func(geo.Incident) error) error {
+	return db.read(ctx, func(tx *Tx) error {
+		where, args := whereClause(f)
+		page := ""
+		if f.Limit > 0 {
+			page, args = page+` LIMIT ?`, append(args, f.Limit)
+		}
+		if f.Offset > 0 {
+			page, args = page+` OFFSET ?`, append(args, f.Offset)
+		}
+		return eachIncident(ctx, tx, `SELECT `+incidentColumns+record.From(f)+where+record.Order(f)+page, args, fn)
+	})
+}
+
+func eachIncident(ctx context.Context, tx *Tx, q string, args []any, fn func(geo.Incident) error) error {
+	err := eachRow(ctx, tx, q, args, func(r pgx.Rows) error {
+		inc, err := record.ScanIncident(r)
+		if err != nil {
+			return fmt.Errorf("read incident: %w", err)
+		}
+		return fn(inc)
+	})
+	if err != nil {
+		return fmt.Errorf("query incidents: %w", err)
+	}
+	return nil
+}
+
+// IncidentsNear returns up to limit incidents within km of p, nearest first,
+// with their distances, leaving out the incident with id except.
+func (db *DB) IncidentsNear(ctx context.Context, p orb.Point, km float64, except int64, limit int, asOf time.Time) ([]geo.Incident, []float64, error) {
+	return record.Near(ctx, db.EachIncident, p, km, except, limit, asOf)
+}
+
+// CountIncidents returns how many incidents are stored.
+func (db *DB) CountIncidents(ctx context.Context) (int, error) {
+	var n int
+	err := db.read(ctx, func(tx *Tx) error { return tx.queryRow(ctx, `SELECT count(*) FROM incidents`).Scan(&n) })
+	return n, err
+}
+
+// CreateIncident validates inc and stores it under a new id, which it sets.
+func (db *DB) CreateIncident(ctx context.Context, inc *geo.Incident) error {
+	_, err := db.AddIncident(ctx, inc)
+	return err
+}
+
+// UpdateIncident validates inc and replaces the stored incident with its
+// id, whatever its version.
+func (db *DB) UpdateIncident(ctx context.Context, inc *geo.Incident) error {
+	_, err := db.ReplaceIncident(ctx, inc, 0)
+	return err
+}
+
+// DeleteIncident removes the incident with id.
+func (db *DB) DeleteIncident(ctx context.Context, id int64) error {
+	return db.DeleteIncidentAt(ctx, id, 0)
+}
+
+// ImportIncidents stores all of incs in one transaction, or none of them.
+func (db *DB) ImportIncidents(ctx context.Context, incs []geo.Incident) (created, updated int, err error) {
+	return db.Import(ctx, func(put func(*geo.Incident) error) error {
+		for i := range incs {
+			if err := put(&incs[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Import stores, in one transaction, every incident that read hands to
+// put, one at a time: memory stays flat however many there are. If read or
+// a put fails, nothing is stored.
+func (db *DB) Import(ctx context.Context, read func(put func(*geo.Incident) error) error) (created, updated int, err error) {
+	err = db.writeOnce(ctx, func(tx *Tx) error {
+		lines, err := loadContextLines(ctx, tx)
+		if err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+		n := 0
+		return read(func(inc *geo.Incident) error {
+			if err := inc.Validate(); err != nil {
+				return fmt.Errorf("incident %d: %w", n, err)
+			}
+			isNew, err := putIncident(ctx, tx, inc, lines, "")
+			if err != nil {
+				return fmt.Errorf("import incident %d: %w", n, err)
+			}
+			if isNew {
+				created++
+			} else {
+				updated++
+			}
+			n++
+			return nil
+		})
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	return created, updated, nil
+}
+
+func deleteIncident(ctx context.Context, tx *Tx, id int64) error {
+	tag, err := tx.exec(ctx, `DELETE FROM incidents WHERE id = ?`, id)
+	if err != nil {
+		return fmt.Errorf("delete incident %d: %w", id, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return geo.Errorf(geo.ENotFound, "incident %d not found", id)
+	}
+	return recordVersion(ctx, tx, id, geo.ChangeDelete)
+}
+
+// values is the VALUES list for a record.Row, the geometry from WKB.
+var values = func() string {
+	p := make([]string, len(strings.Split(record.InsertColumns, ",")))
+	for i := range p {
+		p[i] = `?`
+	}
+	p[record.GeomArg] = `ST_GeomFromWKB(?, 4326)`
+	return strings.Join(p, `, `)
+}()
+
+// putIncident inserts inc (ID 0: a new ID) or replaces the row with its ID
+// and records the version, of kind change ("" for create or edit, as it
+// turns out). It reports whether a row was created.
+func putIncident(ctx context.Context, tx *Tx, inc *geo.Incident, lines record.ContextLines, change string) (bool, error) {
+	// A record from another dataset is found by its id there; that id names
+	// one incident only.
+	if inc.ExternalID != "" {
+		var other int64
+		err := tx.queryRow(ctx, `SELECT id FROM incidents WHERE external_id = ?`, inc.ExternalID).Scan(&other)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+		case err != nil:
+			return false, err
+		case inc.ID == 0:
+			inc.ID = other
+		case inc.ID != other:
+			return false, geo.Errorf(geo.EConflict, "event_id_cnty %s is already incident %d", inc.ExternalID, other)
+		}
+	}
+	created := true
+	if inc.ID != 0 {
+		var createdAt string
+		err := tx.queryRow(ctx, `SELECT created_at FROM incidents WHERE id = ? FOR UPDATE`, inc.ID).Scan(&createdAt)
+		switch {
+		case err == nil:
+			created = false
+			inc.CreatedAt, _ = time.Parse(time.RFC3339, createdAt)
+		case !errors.Is(err, pgx.ErrNoRows):
+			return false, err
+		}
+	}
+	now := tx.now.Truncate(time.Second)
+	if created {
+		inc.CreatedAt = now
+	}
+	row, err := record.Encode(inc, lines, inc.CreatedAt, now)
+	if err != nil {
+		return false, err
+	}
+	switch {
+	case !created:
+		_, err = tx.exec(ctx, `UPDATE incidents SET (`+record.InsertColumns+`) = (`+values+`) WHERE id = ?`, append(row, inc.ID)...)
+	case inc.ID == 0:
+		err = tx.queryRow(ctx, `INSERT INTO incidents (`+record.InsertColumns+`) VALUES (`+values+`) RETURNING id`, row...).Scan(&inc.ID)
+	default:
+		_, err = tx.exec(ctx, `INSERT INTO incidents (id, `+record.InsertColumns+`) VALUES (?, `+values+`)`, append([]any{inc.ID}, row...)...)
+		tx.ownIDs = true
+	}
+	if err != nil {
+		return false, err
+	}
+	if change == "" {
+		change = geo.ChangeEdit
+		if created {
+			change = geo.ChangeCreate
+		}
+	}
+	if err := recordVersion(ctx, tx, inc.ID, change); err != nil {
+		return false, err
+	}
+	return created, nil
+}
+
+// recordVersion ends the current version of incident id at the
+// transaction's time and starts a new one from the row as it now stands,
+// recording who made the change and why (geo.EditOf). A deletion is
+// recorded as a version that stood for no time, keeping the last content.
+func recordVersion(ctx context.Context, tx *Tx, id int64, change string) error {
+	at := record.VersionTime(tx.now)
+	e := geo.EditOf(ctx)
+	if change != geo.ChangeCreate {
+		if change == geo.ChangeDelete {
+			if _, err := tx.exec(ctx, `INSERT INTO incident_versions (valid_from, valid_to, author, edit_summary, change, `+record.VersionColumns+`)
+				SELECT ?, ?, ?, ?, ?, `+record.VersionColumns+` FROM incident_versions WHERE id = ? AND valid_to IS NULL`,
+				at, at, e.Author, e.Summary, change, id); err != nil {
+				return fmt.Errorf("record the deletion of incident %d: %w", id, err)
+			}
+		}
+		if _, err := tx.exec(ctx, `UPDATE incident_versions SET valid_to = ? WHERE id = ? AND valid_to IS NULL`, at, id); err != nil {
+			return fmt.Errorf("close version of incident %d: %w", id, err)
+		}
+	}
+	if change == geo.ChangeDelete {
+		return nil
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO incident_versions (valid_from, author, edit_summary, change, `+record.VersionColumns+`)
+		SELECT ?, ?, ?, ?, `+record.VersionColumns+` FROM incidents WHERE id = ?`, at, e.Author, e.Summary, change, id); err != nil {
+		return fmt.Errorf("record version of incident %d: %w", id, err)
+	}
+	return nil
+}
