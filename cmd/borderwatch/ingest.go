@@ -60,7 +60,7 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	// A dry run against a database that does not exist creates none: the
 	// drafts are then matched against nothing.
 	var st store.DB
-	if _, statErr := os.Stat(*db); statErr == nil || !*dry {
+	if _, statErr := os.Stat(*db); statErr == nil || !*dry || store.IsPostgres(*db) {
 		if st, err = store.Open(ctx, *db); err != nil {
 			return err
 		}

@@ -1,0 +1,216 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/borderwatch/borderwatch/data"
+	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/store"
+	"github.com/borderwatch/borderwatch/store/storetest"
+	"github.com/paulmach/orb"
+)
+
+var types = []struct{ event, sub, disorder string }{
+	{"Battles", "Armed clash", geo.DisorderPoliticalViolence},
+	{"Explosions/Remote violence", "Air/drone strike", geo.DisorderPoliticalViolence},
+	{"Violence against civilians", "Attack", geo.DisorderPoliticalViolence},
+	{"Riots", "Violent demonstration", geo.DisorderDemonstrations},
+	{"Protests", "Peaceful protest", geo.DisorderDemonstrations},
+	{"Strategic developments", "Arrests", geo.DisorderStrategic},
+}
+
+var actors = []string{"Military Forces of Tunisia", "Islamic State (Libya)", "Protesters (Tunisia)", "LNA: Libyan National Army", "Civilians (Libya)"}
+
+// randomIncident is an incident of a random type, date, place and shape,
+// mostly over Tunisia and Libya, some anywhere (both sides of the
+// antimeridian).
+func randomIncident(r *rand.Rand, i int) geo.Incident {
+	lon, lat := 9+r.Float64()*6, 30+r.Float64()*7
+	if r.IntN(10) == 0 {
+		lon, lat = -180+r.Float64()*360, -84+r.Float64()*168
+	}
+	var g orb.Geometry = orb.Point{lon, lat}
+	switch r.IntN(10) {
+	case 0:
+		g = orb.LineString{{lon, lat}, {lon + r.Float64()*0.3, lat + r.Float64()*0.3}}
+	case 1:
+		g = orb.Polygon{{{lon, lat}, {lon + 0.2, lat}, {lon + 0.2, lat + 0.1}, {lon, lat}}}
+	}
+	t := types[r.IntN(len(types))]
+	inc := geo.Incident{
+		Title: fmt.Sprintf("Incident %d", i), Summary: fmt.Sprintf("near %s", []string{"Ben Guerdane", "Dhehiba", "Zuwara"}[r.IntN(3)]),
+		EventDate:     time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, r.IntN(400)),
+		TimePrecision: 1 + r.IntN(3), DisorderType: t.disorder, EventType: t.event, SubEventType: t.sub,
+		Actor1: actors[r.IntN(len(actors))], Country: []string{"TN", "LY"}[r.IntN(2)], Geometry: g, GeoPrecision: 1 + r.IntN(3),
+		Sources: []geo.Source{{Publisher: "Reuters", URL: "https://www.reuters.com/x"}},
+	}
+	if r.IntN(3) > 0 {
+		n := r.IntN(20)
+		inc.Fatalities = &n
+	}
+	return inc
+}
+
+// Two adapters, one behaviour: the same writes into SQLite and into
+// PostgreSQL, then the same random questions of both (pages, counts,
+// stats, clusters, pinned views, history) get the same answers.
+func TestEnginesAgree(t *testing.T) {
+	pg := storetest.Postgres(t)
+	ctx := context.Background()
+	var dbs []store.DB
+	for _, addr := range []string{filepath.Join(t.TempDir(), "bw.db"), pg} {
+		db, err := store.Open(ctx, addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		if _, err := data.SeedLayers(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		dbs = append(dbs, db)
+	}
+	start := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) {
+		for _, db := range dbs {
+			db.SetClock(func() time.Time { return start.Add(d) })
+		}
+	}
+	// The same writes into both, from the same random sequence.
+	const n = 1500
+	for i, db := range dbs {
+		r := rand.New(rand.NewPCG(7, 11))
+		at(0)
+		incs := make([]geo.Incident, n)
+		for j := range incs {
+			incs[j] = randomIncident(r, j)
+		}
+		if _, _, err := db.ImportIncidents(ctx, incs); err != nil {
+			t.Fatalf("engine %d: %v", i, err)
+		}
+		at(time.Hour)
+		for j := range 150 {
+			id := int64(1 + r.IntN(n))
+			switch j % 3 {
+			case 0:
+				inc := randomIncident(r, n+j)
+				inc.ID = id
+				if err := db.UpdateIncident(ctx, &inc); err != nil && geo.ErrorKind(err) != geo.ENotFound {
+					t.Fatal(err)
+				}
+			case 1:
+				if err := db.DeleteIncident(ctx, id); err != nil && geo.ErrorKind(err) != geo.ENotFound {
+					t.Fatal(err)
+				}
+			default:
+				inc := randomIncident(r, n+j)
+				if err := db.CreateIncident(ctx, &inc); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	sqlite, postgres := dbs[0], dbs[1]
+	r := rand.New(rand.NewPCG(3, 5))
+	for q := range 150 {
+		f := randomFilter(r, start.Add(30*time.Minute))
+		zoom := float64(2 + r.IntN(10))
+		t.Run(fmt.Sprint(q), func(t *testing.T) {
+			pa, err1 := sqlite.Incidents(ctx, f)
+			pb, err2 := postgres.Incidents(ctx, f)
+			if err1 != nil || err2 != nil {
+				t.Fatal(err1, err2)
+			}
+			if pa.NumberMatched != pb.NumberMatched || !slices.Equal(ids(pa.Incidents), ids(pb.Incidents)) {
+				t.Fatalf("%+v: sqlite %d %v, postgres %d %v", f, pa.NumberMatched, ids(pa.Incidents), pb.NumberMatched, ids(pb.Incidents))
+			}
+			if len(pa.Incidents) > 0 && !reflect.DeepEqual(pa.Incidents[0], pb.Incidents[0]) {
+				t.Errorf("the first incident differs:\n%+v\n%+v", pa.Incidents[0], pb.Incidents[0])
+			}
+			sa, err1 := sqlite.Stats(ctx, f)
+			sb, err2 := postgres.Stats(ctx, f)
+			if err1 != nil || err2 != nil || !reflect.DeepEqual(sa, sb) {
+				t.Errorf("%+v: stats differ (%v %v):\n%+v\n%+v", f, err1, err2, sa, sb)
+			}
+			ca, err1 := sqlite.Clusters(ctx, f, zoom, 64, 40)
+			cb, err2 := postgres.Clusters(ctx, f, zoom, 64, 40)
+			if err1 != nil || err2 != nil {
+				t.Fatal(err1, err2)
+			}
+			if ca.NumberMatched != cb.NumberMatched || len(ca.Clusters) != len(cb.Clusters) || !slices.Equal(ids(ca.Singles), ids(cb.Singles)) {
+				t.Fatalf("%+v at zoom %v: clusters differ: sqlite %d in %d clusters + %v, postgres %d in %d + %v", f, zoom,
+					ca.NumberMatched, len(ca.Clusters), ids(ca.Singles), cb.NumberMatched, len(cb.Clusters), ids(cb.Singles))
+			}
+			for i := range ca.Clusters {
+				a, b := ca.Clusters[i], cb.Clusters[i]
+				if a.Count != b.Count || a.Bound != b.Bound || math.Abs(a.Center[0]-b.Center[0]) > 1e-9 || math.Abs(a.Center[1]-b.Center[1]) > 1e-9 {
+					t.Fatalf("cluster %d: sqlite %+v, postgres %+v", i, a, b)
+				}
+			}
+		})
+	}
+	for id := int64(1); id <= n; id += 97 {
+		ha, err1 := sqlite.History(ctx, id)
+		hb, err2 := postgres.History(ctx, id)
+		if geo.ErrorKind(err1) != geo.ErrorKind(err2) || !reflect.DeepEqual(ha, hb) {
+			t.Errorf("incident %d's history differs: %v %v\n%+v\n%+v", id, err1, err2, ha, hb)
+		}
+	}
+}
+
+func randomFilter(r *rand.Rand, asOf time.Time) geo.Filter {
+	var f geo.Filter
+	if r.IntN(3) > 0 {
+		w, h := 0.05+r.Float64()*4, 0.05+r.Float64()*3
+		x, y := 8+r.Float64()*8, 29+r.Float64()*9
+		f.BBox = &orb.Bound{Min: orb.Point{x, y}, Max: orb.Point{x + w, y + h}}
+		if r.IntN(15) == 0 { // across the antimeridian
+			f.BBox = &orb.Bound{Min: orb.Point{170, -60}, Max: orb.Point{-170, 60}}
+		}
+		f.MarkerInBox = r.IntN(4) == 0
+	}
+	if r.IntN(3) == 0 {
+		f.EventTypes = []string{types[r.IntN(len(types))].event}
+	}
+	if r.IntN(4) == 0 {
+		f.From = time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, r.IntN(300))
+		f.To = f.From.AddDate(0, 0, r.IntN(120))
+	}
+	switch r.IntN(12) {
+	case 0:
+		f.Actor = "islamic state"
+	case 1:
+		f.Query = "guerdane"
+	case 2:
+		k := 5 + r.IntN(10)
+		f.MinFatalities = &k
+	case 3:
+		km := 20 + r.Float64()*80
+		f.NearBorderKm = &km
+	case 4:
+		f.Countries = []string{"LY"}
+	case 5:
+		f.SubEventTypes = []string{"Attack"}
+	}
+	if r.IntN(5) == 0 {
+		f.AsOf = asOf
+	}
+	f.Newest = r.IntN(3) == 0
+	f.Limit, f.Offset = 1+r.IntN(60), r.IntN(3)*10
+	return f
+}
+
+func ids(incs []geo.Incident) []int64 {
+	out := make([]int64, len(incs))
+	for i, inc := range incs {
+		out[i] = inc.ID
+	}
+	return out
+}
