@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/store/internal/core"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -31,7 +32,8 @@ var migrations embed.FS
 
 // DB is a Borderwatch database in PostgreSQL.
 type DB struct {
-	pool *pgxpool.Pool
+	core.Store // what both engines do alike
+	pool       *pgxpool.Pool
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
 }
@@ -53,6 +55,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		return nil, fmt.Errorf("open db: %w", err)
 	}
 	db := &DB{pool: pool, Now: time.Now}
+	db.Store = core.Store{E: engine{db}}
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("open db %s: %w", redact(url), err)
@@ -316,31 +319,4 @@ func eachRow(ctx context.Context, tx *Tx, q string, args []any, fn func(pgx.Rows
 		}
 	}
 	return rows.Err()
-}
-
-// readAll runs one query in a read transaction and scans every row.
-func readAll[T any](ctx context.Context, db *DB, what string, scan func(pgx.Rows) (T, error), q string, args ...any) ([]T, error) {
-	var out []T
-	err := db.read(ctx, func(tx *Tx) error {
-		return eachRow(ctx, tx, q, args, func(r pgx.Rows) error {
-			v, err := scan(r)
-			if err != nil {
-				return err
-			}
-			out = append(out, v)
-			return nil
-		})
-	})
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	return out, nil
-}
-
-// notFound is err turned into a geo not-found error when it is pgx's "no rows".
-func notFound(err error, format string, args ...any) error {
-	if errors.Is(err, pgx.ErrNoRows) {
-		return geo.Errorf(geo.ENotFound, format, args...)
-	}
-	return err
 }

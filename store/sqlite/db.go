@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/store/internal/core"
 	sqlite3 "github.com/mattn/go-sqlite3"
 )
 
@@ -28,9 +29,10 @@ var migrations embed.FS
 
 // DB is a Borderwatch database.
 type DB struct {
-	path   string
-	writer *sql.DB
-	reader *sql.DB
+	core.Store // what both engines do alike
+	path       string
+	writer     *sql.DB
+	reader     *sql.DB
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
 }
@@ -88,6 +90,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	writer.SetMaxOpenConns(1)
 	writer.SetConnMaxIdleTime(0)
 	db := &DB{path: path, writer: writer, Now: time.Now}
+	db.Store = core.Store{E: engine{db}}
 	if err := db.migrate(ctx); err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("open db %s: %w", path, err)

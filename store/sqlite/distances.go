@@ -18,52 +18,7 @@ import (
 
 type contextLines = record.ContextLines
 
-func loadContextLines(ctx context.Context, tx *Tx) (contextLines, error) {
-	var l contextLines
-	rows, err := tx.QueryContext(ctx, `SELECT l.kind, f.geom FROM layer_features f JOIN layers l ON l.id = f.layer_id
-		WHERE l.kind IN (?, ?, ?)`, record.ContextKinds...)
-	if err != nil {
-		return l, fmt.Errorf("load context lines: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var kind string
-		var b []byte
-		if err := rows.Scan(&kind, &b); err != nil {
-			return l, fmt.Errorf("load context lines: %w", err)
-		}
-		if err := l.Add(kind, b); err != nil {
-			return l, fmt.Errorf("load context lines: %w", err)
-		}
-	}
-	return l, rows.Err()
-}
-
 var markerPoint = record.MarkerPoint
-
-// remeasure recomputes every incident's distances after a border or
-// barrier layer changed, in the layer's transaction.
-func remeasure(ctx context.Context, tx *Tx) error {
-	lines, err := loadContextLines(ctx, tx)
-	if err != nil {
-		return err
-	}
-	all, err := incidentGeometries(ctx, tx, "")
-	if err != nil {
-		return fmt.Errorf("remeasure: %w", err)
-	}
-	for _, r := range all {
-		border, barrier, crossing := lines.Distances(r.geom)
-		if _, err := tx.ExecContext(ctx, `UPDATE incidents SET border_km = ?, barrier_km = ?, crossing_km = ? WHERE id = ?`, border, barrier, crossing, r.id); err != nil {
-			return fmt.Errorf("remeasure incident %d: %w", r.id, err)
-		}
-		// Distances are derived, not edited: the current version follows.
-		if _, err := tx.ExecContext(ctx, `UPDATE incident_versions SET border_km = ?, barrier_km = ?, crossing_km = ? WHERE id = ? AND valid_to IS NULL`, border, barrier, crossing, r.id); err != nil {
-			return fmt.Errorf("remeasure incident %d: %w", r.id, err)
-		}
-	}
-	return nil
-}
 
 // fillDerived sets what rows written before a migration lack: incidents'
 // marker points (migration 004), layer features' boxes (005), distances to
@@ -114,7 +69,7 @@ func (db *DB) fillDerived(ctx context.Context) error {
 		return err
 	}
 	if unmeasured {
-		if err := remeasure(ctx, tx); err != nil {
+		if err := db.Remeasure(ctx, coreTx{tx}); err != nil {
 			return err
 		}
 	}

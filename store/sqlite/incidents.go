@@ -14,39 +14,6 @@ import (
 
 var incidentColumns = record.IncidentColumns(`i.geom`)
 
-// Incident returns the incident with the given id.
-func (db *DB) Incident(ctx context.Context, id int64) (geo.Incident, error) {
-	return db.IncidentAt(ctx, id, time.Time{})
-}
-
-// IncidentAt returns the incident with the given id as it stood at asOf
-// (zero: now).
-func (db *DB) IncidentAt(ctx context.Context, id int64, asOf time.Time) (geo.Incident, error) {
-	var inc geo.Incident
-	f := geo.Filter{AsOf: asOf}
-	where, args := whereClause(f, false)
-	if where == "" {
-		where = " WHERE i.id = ?"
-	} else {
-		where += " AND i.id = ?"
-	}
-	err := db.read(ctx, func(tx *Tx) error {
-		var err error
-		inc, err = scanIncident(tx.QueryRowContext(ctx, `SELECT `+incidentColumns+fromClause(f)+where, append(args, id)...))
-		if errors.Is(err, sql.ErrNoRows) && !asOf.IsZero() {
-			return geo.Errorf(geo.ENotFound, "incident %d did not exist at %s (it was added later or deleted before)", id, asOf.Format(time.RFC3339))
-		}
-		if errors.Is(err, sql.ErrNoRows) {
-			return geo.Errorf(geo.ENotFound, "incident %d not found", id)
-		}
-		if err != nil {
-			return fmt.Errorf("get incident %d: %w", id, err)
-		}
-		return nil
-	})
-	return inc, err
-}
-
 // Incidents returns one page of the incidents f selects, ordered by date
 // then id, with the number that match in all.
 func (db *DB) Incidents(ctx context.Context, f geo.Filter) (geo.Page, error) {
@@ -102,48 +69,12 @@ func (db *DB) IncidentsNear(ctx context.Context, p orb.Point, km float64, except
 	return record.Near(ctx, db.EachIncident, p, km, except, limit, asOf)
 }
 
-// CountIncidents returns how many incidents are stored.
-func (db *DB) CountIncidents(ctx context.Context) (int, error) {
-	var n int
-	err := db.read(ctx, func(tx *Tx) error {
-		return tx.QueryRowContext(ctx, `SELECT count(*) FROM incidents`).Scan(&n)
-	})
-	return n, err
-}
-
-// CreateIncident validates inc and stores it under a new id, which it sets.
-func (db *DB) CreateIncident(ctx context.Context, inc *geo.Incident) error {
-	_, err := db.AddIncident(ctx, inc)
-	return err
-}
-
-// UpdateIncident validates inc and replaces the stored incident with its
-// id, whatever its version.
-func (db *DB) UpdateIncident(ctx context.Context, inc *geo.Incident) error {
-	_, err := db.ReplaceIncident(ctx, inc, 0)
-	return err
-}
-
-// ImportIncidents stores all of incs in one transaction, or none of them.
-// An incident with an ID replaces the stored one of that ID (or is created
-// with it); one without gets a new ID.
-func (db *DB) ImportIncidents(ctx context.Context, incs []geo.Incident) (created, updated int, err error) {
-	return db.Import(ctx, func(put func(*geo.Incident) error) error {
-		for i := range incs {
-			if err := put(&incs[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
 // Import stores, in one transaction, every incident that read hands to
 // put, as ImportIncidents does, one at a time: memory stays flat however
 // many there are. If read or a put fails, nothing is stored.
 func (db *DB) Import(ctx context.Context, read func(put func(*geo.Incident) error) error) (created, updated int, err error) {
 	err = db.write(ctx, func(tx *Tx) error {
-		lines, err := loadContextLines(ctx, tx)
+		lines, err := tx.db.ContextLines(ctx, coreTx{tx})
 		if err != nil {
 			return fmt.Errorf("import: %w", err)
 		}
@@ -180,11 +111,6 @@ func (db *DB) Import(ctx context.Context, read func(put func(*geo.Incident) erro
 		return 0, 0, err
 	}
 	return created, updated, nil
-}
-
-// DeleteIncident removes the incident with id.
-func (db *DB) DeleteIncident(ctx context.Context, id int64) error {
-	return db.DeleteIncidentAt(ctx, id, 0)
 }
 
 func deleteIncident(ctx context.Context, tx *Tx, id int64) error {

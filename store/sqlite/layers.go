@@ -2,54 +2,15 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/store/internal/core"
 	"github.com/borderwatch/borderwatch/store/internal/record"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 	"github.com/paulmach/orb/geojson"
 )
-
-// PutLayer validates l and stores it, replacing any layer with its ID, in one
-// transaction. Features get IDs 1..n in order.
-func (db *DB) PutLayer(ctx context.Context, l geo.Layer, position int) error {
-	if err := l.Validate(); err != nil {
-		return err
-	}
-	return db.write(ctx, func(tx *Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM layers WHERE id = ?`, l.ID); err != nil {
-			return fmt.Errorf("put layer %s: %w", l.ID, err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO layers (id, title, description, kind, attribution, position)
-			VALUES (?, ?, ?, ?, ?, ?)`, l.ID, l.Title, l.Description, l.Kind, l.Attribution, position); err != nil {
-			return fmt.Errorf("put layer %s: %w", l.ID, err)
-		}
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO layer_features (layer_id, id, geom, properties, min_x, min_y, max_x, max_y)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return fmt.Errorf("put layer %s: %w", l.ID, err)
-		}
-		defer stmt.Close()
-		for i, f := range l.Features {
-			geom, props, b, err := record.LayerFeatureRow(f)
-			if err != nil {
-				return fmt.Errorf("put layer %s feature %d: %w", l.ID, i, err)
-			}
-			if _, err := stmt.ExecContext(ctx, l.ID, i+1, geom, props, b.Min[0], b.Min[1], b.Max[0], b.Max[1]); err != nil {
-				return fmt.Errorf("put layer %s feature %d: %w", l.ID, i, err)
-			}
-		}
-		if l.Kind == geo.KindBorder || l.Kind == geo.KindBarrier || l.Kind == geo.KindCrossing {
-			if err := remeasure(ctx, tx); err != nil {
-				return fmt.Errorf("put layer %s: %w", l.ID, err)
-			}
-		}
-		return nil
-	})
-}
 
 // fillLayerBounds sets the boxes of features stored before migration 005.
 func fillLayerBounds(ctx context.Context, tx *Tx) error {
@@ -91,60 +52,6 @@ func fillLayerBounds(ctx context.Context, tx *Tx) error {
 	return nil
 }
 
-// layerColumns describe a layer with its feature count and extent, in one
-// query however many layers there are.
-const layerColumns = `SELECT l.id, l.title, l.description, l.kind, l.attribution,
-	count(f.id), min(f.min_x), min(f.min_y), max(f.max_x), max(f.max_y)
-	FROM layers l LEFT JOIN layer_features f ON f.layer_id = l.id`
-
-var (
-	scanLayer        = record.ScanLayer
-	scanLayerFeature = record.ScanLayerFeature
-)
-
-// Layers describes every layer (not its features), in display order.
-func (db *DB) Layers(ctx context.Context) ([]geo.Layer, error) {
-	var layers []geo.Layer
-	err := db.read(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, layerColumns+` GROUP BY l.id ORDER BY l.position, l.id`)
-		if err != nil {
-			return fmt.Errorf("list layers: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			l, err := scanLayer(rows)
-			if err != nil {
-				return fmt.Errorf("list layers: %w", err)
-			}
-			layers = append(layers, l)
-		}
-		return rows.Err()
-	})
-	return layers, err
-}
-
-// Layer describes the layer with the given id (not its features).
-func (db *DB) Layer(ctx context.Context, id string) (geo.Layer, error) {
-	var l geo.Layer
-	err := db.read(ctx, func(tx *Tx) error {
-		var err error
-		l, err = layer(ctx, tx, id)
-		return err
-	})
-	return l, err
-}
-
-func layer(ctx context.Context, tx *Tx, id string) (geo.Layer, error) {
-	l, err := scanLayer(tx.QueryRowContext(ctx, layerColumns+` WHERE l.id = ? GROUP BY l.id`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return l, geo.Errorf(geo.ENotFound, "collection %q not found", id)
-	}
-	if err != nil {
-		return l, fmt.Errorf("get layer %s: %w", id, err)
-	}
-	return l, nil
-}
-
 // LayerFeatures returns one page of the features of layer id whose box meets
 // f's box (f's other fields are the incidents' and do not apply), in id
 // order, with the number that match in all.
@@ -152,7 +59,7 @@ func (db *DB) LayerFeatures(ctx context.Context, id string, f geo.Filter) (geo.F
 	f = f.Normalize()
 	page := geo.FeaturePage{Features: []*geojson.Feature{}}
 	err := db.read(ctx, func(tx *Tx) error {
-		if _, err := layer(ctx, tx, id); err != nil {
+		if _, err := core.Layer(ctx, coreTx{tx}, id); err != nil {
 			return err
 		}
 		where, args := boxClause(f.BBox, boxColumns)
@@ -168,7 +75,7 @@ func (db *DB) LayerFeatures(ctx context.Context, id string, f geo.Filter) (geo.F
 		}
 		defer rows.Close()
 		for rows.Next() {
-			feat, err := scanLayerFeature(rows)
+			feat, err := record.ScanLayerFeature(rows)
 			if err != nil {
 				return fmt.Errorf("layer %s: %w", id, err)
 			}
@@ -177,33 +84,4 @@ func (db *DB) LayerFeatures(ctx context.Context, id string, f geo.Filter) (geo.F
 		return rows.Err()
 	})
 	return page, err
-}
-
-// LayerFeature returns feature fid of layer id.
-func (db *DB) LayerFeature(ctx context.Context, id string, fid int64) (*geojson.Feature, error) {
-	var feat *geojson.Feature
-	err := db.read(ctx, func(tx *Tx) error {
-		if _, err := layer(ctx, tx, id); err != nil {
-			return err
-		}
-		var err error
-		feat, err = scanLayerFeature(tx.QueryRowContext(ctx, `SELECT id, geom, properties FROM layer_features WHERE layer_id = ? AND id = ?`, id, fid))
-		if errors.Is(err, sql.ErrNoRows) {
-			return geo.Errorf(geo.ENotFound, "feature %d not found in collection %q", fid, id)
-		}
-		if err != nil {
-			return fmt.Errorf("layer %s: %w", id, err)
-		}
-		return nil
-	})
-	return feat, err
-}
-
-// CountLayers returns how many layers are stored.
-func (db *DB) CountLayers(ctx context.Context) (int, error) {
-	var n int
-	err := db.read(ctx, func(tx *Tx) error {
-		return tx.QueryRowContext(ctx, `SELECT count(*) FROM layers`).Scan(&n)
-	})
-	return n, err
 }
