@@ -3,11 +3,11 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/store/internal/core"
 	"github.com/borderwatch/borderwatch/store/internal/record"
 	"github.com/paulmach/orb"
 )
@@ -82,26 +82,9 @@ func (db *DB) Import(ctx context.Context, read func(put func(*geo.Incident) erro
 		if err != nil {
 			return fmt.Errorf("import: %w", err)
 		}
-		n := 0
-		err = read(func(inc *geo.Incident) error {
-			if err := inc.Validate(); err != nil {
-				return fmt.Errorf("incident %d: %w", n, err)
-			}
-			if err := bulk.row(ctx, tx); err != nil {
-				return fmt.Errorf("import: %w", err)
-			}
-			isNew, err := putIncident(ctx, tx, inc, lines, "")
-			if err != nil {
-				return fmt.Errorf("import incident %d: %w", n, err)
-			}
-			if isNew {
-				created++
-			} else {
-				updated++
-			}
-			n++
-			return nil
-		})
+		created, updated, err = core.ImportEach(read,
+			func(inc *geo.Incident) (bool, error) { return putIncident(ctx, tx, inc, lines, "") },
+			func() error { return bulk.row(ctx, tx) })
 		if err != nil {
 			return err
 		}
@@ -132,32 +115,9 @@ func deleteIncident(ctx context.Context, tx *Tx, id int64) error {
 // for create or edit, as it turns out). It reports whether a row was
 // created.
 func putIncident(ctx context.Context, tx *Tx, inc *geo.Incident, lines contextLines, change string) (bool, error) {
-	// A record from another dataset is found by its id there; that id names
-	// one incident only.
-	if inc.ExternalID != "" {
-		var other int64
-		err := tx.QueryRowContext(ctx, `SELECT id FROM incidents WHERE external_id = ?`, inc.ExternalID).Scan(&other)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-		case err != nil:
-			return false, err
-		case inc.ID == 0:
-			inc.ID = other
-		case inc.ID != other:
-			return false, geo.Errorf(geo.EConflict, "event_id_cnty %s is already incident %d", inc.ExternalID, other)
-		}
-	}
-	created := true
-	if inc.ID != 0 {
-		var createdAt string
-		err := tx.QueryRowContext(ctx, `SELECT created_at FROM incidents WHERE id = ?`, inc.ID).Scan(&createdAt)
-		switch {
-		case err == nil:
-			created = false
-			inc.CreatedAt, _ = time.Parse(time.RFC3339, createdAt)
-		case !errors.Is(err, sql.ErrNoRows):
-			return false, err
-		}
+	created, err := tx.db.Resolve(ctx, coreTx{tx}, inc)
+	if err != nil {
+		return false, err
 	}
 	now := tx.now.Truncate(time.Second)
 	if created {
