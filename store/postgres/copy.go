@@ -37,7 +37,8 @@ func (db *DB) DumpTable(ctx context.Context, t record.Table, fn func(row []any) 
 }
 
 // LoadTables writes the rows fill hands to put into this database's
-// tables, in one transaction, and moves the id sequences past them.
+// tables, in one transaction, sums them into the summaries and moves the
+// id sequences past them.
 // Nothing is kept if any fails.
 func (db *DB) LoadTables(ctx context.Context, fill func(put func(t record.Table, row []any) error) error) error {
 	return db.writeOnce(ctx, func(tx *Tx) error {
@@ -45,7 +46,10 @@ func (db *DB) LoadTables(ctx context.Context, fill func(put func(t record.Table,
 			return err
 		}
 		tx.ownIDs = true
-		return fill(func(t record.Table, row []any) error {
+		if err := setBulk(ctx, tx, true); err != nil {
+			return err
+		}
+		err := fill(func(t record.Table, row []any) error {
 			q := t.Insert(func(_ string, geom bool) string {
 				if geom {
 					return `ST_GeomFromWKB(?, 4326)`
@@ -57,5 +61,9 @@ func (db *DB) LoadTables(ctx context.Context, fill func(put func(t record.Table,
 			}
 			return nil
 		})
+		if err != nil {
+			return err
+		}
+		return rebuildSummaries(ctx, tx)
 	})
 }

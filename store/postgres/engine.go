@@ -39,6 +39,12 @@ func (e engine) Import(ctx context.Context, read func(put func(*geo.Incident) er
 	return e.db.Import(ctx, read)
 }
 
+func (engine) Cell(expr, n string) string { return cell(expr, n) }
+
+func (e engine) Cells(ctx context.Context, tx core.Tx, f geo.Filter, span record.CellSpan) ([]core.GridCell, error) {
+	return e.db.QueryCells(ctx, tx, f, span)
+}
+
 func (engine) ForUpdate() string                  { return ` FOR UPDATE` }
 func (engine) WKB(c string) string                { return `ST_AsBinary(` + c + `)` }
 func (engine) Where(f geo.Filter) (string, []any) { return whereClause(f) }

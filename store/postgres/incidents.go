@@ -43,7 +43,13 @@ func (db *DB) Incidents(ctx context.Context, f geo.Filter) (geo.Page, error) {
 	where, args := whereClause(f)
 	page := geo.Page{Incidents: []geo.Incident{}}
 	err := db.read(ctx, func(tx *Tx) error {
-		if err := tx.queryRow(ctx, `SELECT count(*)`+from+where, args...).Scan(&page.NumberMatched); err != nil {
+		var err error
+		if core.Summarized(f) && f.BBox == nil {
+			page.NumberMatched, _, err = core.SummaryCount(ctx, tx, f)
+		} else {
+			err = tx.queryRow(ctx, `SELECT count(*)`+from+where, args...).Scan(&page.NumberMatched)
+		}
+		if err != nil {
 			return fmt.Errorf("count incidents: %w", err)
 		}
 		return eachIncident(ctx, tx, `SELECT `+incidentColumns+from+where+record.Order(f)+` LIMIT ? OFFSET ?`,
@@ -100,14 +106,54 @@ func (db *DB) Import(ctx context.Context, read func(put func(*geo.Incident) erro
 		if err != nil {
 			return fmt.Errorf("import: %w", err)
 		}
+		var stored, rows int
+		bulk := false
+		if err := tx.queryRow(ctx, `SELECT count(*) FROM incidents`).Scan(&stored); err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
 		created, updated, err = core.ImportEach(read,
-			func(inc *geo.Incident) (bool, error) { return putIncident(ctx, tx, inc, lines, "") }, nil)
-		return err
+			func(inc *geo.Incident) (bool, error) { return putIncident(ctx, tx, inc, lines, "") },
+			func() error {
+				// From bulkRows rows, and half as many as were stored, the
+				// summaries are summed once at the end rather than row by row.
+				if rows++; bulk || rows < bulkRows || rows < stored/2 {
+					return nil
+				}
+				bulk = true
+				return setBulk(ctx, tx, true)
+			})
+		if err != nil || !bulk {
+			return err
+		}
+		return rebuildSummaries(ctx, tx)
 	})
 	if err != nil {
 		return 0, 0, err
 	}
 	return created, updated, nil
+}
+
+// bulkRows is the size from which an import stops the summary trigger for
+// its own transaction and rebuilds the summaries once before it commits.
+const bulkRows = 5000
+
+// setBulk turns the summary trigger off (or on) for the rest of tx.
+func setBulk(ctx context.Context, tx *Tx, on bool) error {
+	v := "off"
+	if on {
+		v = "on"
+	}
+	_, err := tx.exec(ctx, `SELECT set_config('borderwatch.bulk', ?, true)`, v)
+	return err
+}
+
+// rebuildSummaries turns the trigger on again and sums every incident into
+// the summaries, in tx.
+func rebuildSummaries(ctx context.Context, tx *Tx) error {
+	if err := setBulk(ctx, tx, false); err != nil {
+		return err
+	}
+	return core.RebuildSummaries(ctx, tx, cell)
 }
 
 func deleteIncident(ctx context.Context, tx *Tx, id int64) error {

@@ -39,6 +39,12 @@ func (e engine) Import(ctx context.Context, read func(put func(*geo.Incident) er
 	return e.db.Import(ctx, read)
 }
 
+func (engine) Cell(expr, n string) string { return cell(expr, n) }
+
+func (engine) Cells(ctx context.Context, tx core.Tx, f geo.Filter, span record.CellSpan) ([]core.GridCell, error) {
+	return queryCells(ctx, tx.(coreTx).Tx, f, span)
+}
+
 func (engine) ForUpdate() string   { return "" }
 func (engine) WKB(c string) string { return c }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/store/internal/core"
 	"github.com/paulmach/orb"
 )
 
@@ -85,7 +86,7 @@ func BenchmarkScale(b *testing.B) {
 			if summaries {
 				name = "summaries"
 			}
-			useSummaries = summaries
+			core.UseSummaries = summaries
 			b.Run(fmt.Sprintf("n=%d/clusters/%s", n, name), func(b *testing.B) {
 				r := rand.New(rand.NewPCG(5, 6))
 				for b.Loop() {
@@ -119,7 +120,7 @@ func BenchmarkScale(b *testing.B) {
 				}
 			})
 		}
-		useSummaries = true
+		core.UseSummaries = true
 	}
 }
 

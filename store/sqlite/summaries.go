@@ -5,15 +5,15 @@ import (
 	"fmt"
 
 	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/store/internal/core"
 	"github.com/borderwatch/borderwatch/store/internal/record"
 	"github.com/paulmach/orb"
 )
 
-// The cluster grid the summaries keep (migration 011): cells of GridCellPx
-// pixels at every zoom from 0 to GridMaxZoom.
+// The cluster grid the summaries keep (migration 011), as core has it.
 const (
-	GridCellPx  = 64
-	GridMaxZoom = 12
+	GridCellPx  = core.GridCellPx
+	GridMaxZoom = core.GridMaxZoom
 )
 
 // bulkRows is the size from which an import turns the summary triggers off
@@ -23,23 +23,11 @@ const bulkRows = 5000
 // rebuildSummaries sums every incident again into the cluster grid and the
 // date spans, in tx.
 func rebuildSummaries(ctx context.Context, tx *Tx) error {
-	stmts := []string{`DELETE FROM cluster_cells`, `DELETE FROM incident_spans`,
-		`INSERT INTO incident_spans (event_type, date_first, date_last, n, min_x, min_y, max_x, max_y)
-		SELECT event_type, date_first, date_last, count(*), min(px), min(py), max(px), max(py)
-		FROM incidents WHERE mx IS NOT NULL GROUP BY 1, 2, 3`}
-	for z := range GridMaxZoom + 1 {
-		stmts = append(stmts, fmt.Sprintf(`INSERT INTO cluster_cells (z, cx, cy, event_type, n, sum_id, sx, sy, min_x, min_y, max_x, max_y)
-		SELECT %[1]d, CAST(mx * %[2]d AS INTEGER) AS cx, CAST(my * %[2]d AS INTEGER) AS cy, event_type,
-			count(*), sum(id), sum(px), sum(py), min(px), min(py), max(px), max(py)
-		FROM incidents WHERE mx IS NOT NULL GROUP BY cx, cy, event_type`, z, gridCells(z)))
+	if err := core.RebuildSummaries(ctx, coreTx{tx}, cell); err != nil {
+		return err
 	}
-	stmts = append(stmts, `UPDATE summary_state SET stale = 0`)
-	for _, q := range stmts {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("rebuild summaries: %w", err)
-		}
-	}
-	return nil
+	_, err := tx.ExecContext(ctx, `UPDATE summary_state SET stale = 0`)
+	return err
 }
 
 // bulk turns the summary triggers off for an import once it has written
@@ -113,9 +101,6 @@ func (b *bulk) end(ctx context.Context, tx *Tx) error {
 	return rebuildSummaries(ctx, tx)
 }
 
-// gridCells is how many cells the grid has across the world at zoom z.
-func gridCells(z int) int64 { return 4 << z }
-
 type cellSpan = record.CellSpan
 
 var cellsOf = record.CellsOf
@@ -123,53 +108,21 @@ var cellsOf = record.CellsOf
 // cell rounds a Web Mercator fraction × n down to its cell number.
 func cell(expr, n string) string { return `CAST(` + expr + ` * ` + n + ` AS INTEGER)` }
 
-// useSummaries is false only in benchmarks, to measure the queries over
-// the rows that the summaries replace.
-var useSummaries = true
+var (
+	summarized = core.Summarized
+	hasDates   = core.HasDates
+	spansWhere = core.SpansWhere
+)
 
-// summarized reports whether f selects the current data by nothing but
-// its box, event types and dates: what the summaries can answer.
-func summarized(f geo.Filter) bool {
-	return useSummaries && f.AsOf.IsZero() && len(f.SubEventTypes) == 0 && f.Actor == "" && len(f.Countries) == 0 &&
-		f.Query == "" && f.MinFatalities == nil && f.NearBarrierKm == nil && f.NearBorderKm == nil && f.NearCrossingKm == nil
+// summaryCells reads the cells of span, of the event types, from the
+// summaries.
+func summaryCells(ctx context.Context, tx *Tx, z int, span cellSpan, types []string) ([]core.GridCell, error) {
+	return core.SummaryCells(ctx, coreTx{tx}, z, span, types)
 }
 
-func hasDates(f geo.Filter) bool { return !f.From.IsZero() || !f.To.IsZero() }
-
-// spansWhere is the SQL test on incident_spans for f's event types and
-// dates.
-func spansWhere(f geo.Filter) (string, []any) {
-	cond, args := inTypes(`event_type`, f.EventTypes)
-	if !f.From.IsZero() {
-		cond, args = cond+` AND date_last >= ?`, append(args, f.From.Format(geo.DateLayout))
-	}
-	if !f.To.IsZero() {
-		cond, args = cond+` AND date_first <= ?`, append(args, f.To.Format(geo.DateLayout))
-	}
-	return cond, args
-}
-
-var inTypes = record.In
-
-// summaryCount is how many incidents f's event types and dates select, and
-// the box of their markers (nil when none): from the grid's zoom 0, or
-// from the date spans when f has dates.
+// summaryCount is core.SummaryCount in tx.
 func summaryCount(ctx context.Context, tx *Tx, f geo.Filter) (int, *orb.Bound, error) {
-	from, cond, args := `cluster_cells WHERE z = 0 AND `, "", []any(nil)
-	if hasDates(f) {
-		from = `incident_spans WHERE `
-		cond, args = spansWhere(f)
-	} else {
-		cond, args = inTypes(`event_type`, f.EventTypes)
-	}
-	var n int
-	var minX, minY, maxX, maxY *float64
-	err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(n), 0), min(min_x), min(min_y), max(max_x), max(max_y) FROM `+from+cond, args...).
-		Scan(&n, &minX, &minY, &maxX, &maxY)
-	if err != nil || n == 0 {
-		return n, nil, err
-	}
-	return n, &orb.Bound{Min: orb.Point{*minX, *minY}, Max: orb.Point{*maxX, *maxY}}, nil
+	return core.SummaryCount(ctx, coreTx{tx}, f)
 }
 
 // boxPage reads one page of the incidents in f's box, of its types and

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/store/internal/core"
 	"github.com/paulmach/orb"
 )
 
@@ -127,7 +128,7 @@ func TestClusterSummariesAgreeWithTheRows(t *testing.T) {
 		if v%3 == 0 {
 			f.EventTypes = []string{summaryTypes[r.IntN(2)], summaryTypes[2+r.IntN(2)]}
 		}
-		span := cellsOf(f.BBox, gridCells(z))
+		span := cellsOf(f.BBox, core.GridCells(z))
 		fromSummary, err := summaryCells(ctx, tx, z, span, f.EventTypes)
 		if err != nil {
 			t.Fatal(err)
@@ -136,8 +137,8 @@ func TestClusterSummariesAgreeWithTheRows(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		byKey := func(cs []gridCell) []gridCell {
-			slices.SortFunc(cs, func(a, b gridCell) int { return int(a.sumID - b.sumID) })
+		byKey := func(cs []core.GridCell) []core.GridCell {
+			slices.SortFunc(cs, func(a, b core.GridCell) int { return int(a.SumID - b.SumID) })
 			return cs
 		}
 		a, b := byKey(fromSummary), byKey(fromRows)
@@ -145,7 +146,7 @@ func TestClusterSummariesAgreeWithTheRows(t *testing.T) {
 			t.Fatalf("view %d (zoom %d, %+v): %d cells from the summaries, %d from the rows", v, z, f, len(a), len(b))
 		}
 		for i := range a {
-			if a[i].Count != b[i].Count || a[i].sumID != b[i].sumID || a[i].Bound != b[i].Bound ||
+			if a[i].Count != b[i].Count || a[i].SumID != b[i].SumID || a[i].Bound != b[i].Bound ||
 				math.Abs(a[i].Center[0]-b[i].Center[0]) > 1e-9 || math.Abs(a[i].Center[1]-b[i].Center[1]) > 1e-9 {
 				t.Fatalf("view %d (zoom %d, %+v) cell %d: summaries %+v, rows %+v", v, z, f, i, a[i], b[i])
 			}
@@ -169,7 +170,7 @@ func TestClusterSummariesAgreeWithTheRows(t *testing.T) {
 		f := geo.Filter{BBox: &orb.Bound{Min: orb.Point{lon - w, max(-90, lat-w/2)}, Max: orb.Point{lon + w, min(90, lat+w/2)}},
 			From: from, To: from.AddDate(0, 0, r.IntN(60))}
 		f.BBox.Min[0], f.BBox.Max[0] = max(f.BBox.Min[0], -180), min(f.BBox.Max[0], 180)
-		span := cellsOf(f.BBox, gridCells(z))
+		span := cellsOf(f.BBox, core.GridCells(z))
 		got, err := queryCells(ctx, tx, f, span)
 		if err != nil {
 			t.Fatal(err)
@@ -180,7 +181,7 @@ func TestClusterSummariesAgreeWithTheRows(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		key := func(c gridCell) string { return fmt.Sprint(c.Count, c.Bound) }
+		key := func(c core.GridCell) string { return fmt.Sprint(c.Count, c.Bound) }
 		a, b := make([]string, len(got)), make([]string, len(want))
 		for i := range got {
 			a[i] = key(got[i])

@@ -57,6 +57,11 @@ type Engine interface {
 	Import(ctx context.Context, read func(put func(*geo.Incident) error) error) (created, updated int, err error)
 	// Unique reports whether err is a unique constraint's.
 	Unique(err error) bool
+	// Cell is the SQL that rounds a Web Mercator fraction × n down to its
+	// cell number; Cells groups the rows f selects in the cells of span
+	// (Store.QueryCells, or a faster way to the same answer).
+	Cell(expr, n string) string
+	Cells(ctx context.Context, tx Tx, f geo.Filter, span record.CellSpan) ([]GridCell, error)
 	// Where is the engine's SQL for f's conditions on the table
 	// record.From gives, with its arguments.
 	Where(f geo.Filter) (string, []any)
