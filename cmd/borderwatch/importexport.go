@@ -98,7 +98,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("nothing was imported: %s", describe(err))
 	}
 	incs := created + updated
-	fmt.Fprintf(stdout, "imported %d incidents from %s into %s: %d new, %d replaced\n", incs, file, *db, created, updated)
+	fmt.Fprintf(stdout, "imported %d incidents from %s into %s: %d new, %d replaced\n", incs, file, store.Redact(*db), created, updated)
 	if bad > 0 {
 		fmt.Fprintf(stdout, "skipped %d invalid %ss, listed on standard error\n", bad, what)
 	}

@@ -44,7 +44,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	log.Info("serving", "addr", l.Addr().String(), "db", *db, "tiles", *tiles)
+	log.Info("serving", "addr", l.Addr().String(), "db", store.Redact(*db), "tiles", *tiles)
 	err = srv.Serve(ctx, l)
 	log.Info("stopped")
 	return err

@@ -3,9 +3,11 @@
 // (the storetest suite runs against both), for many app servers on one
 // database.
 //
-// Every public write bumps the data version in the meta row in its own
-// transaction, so every server's ETags follow every other's writes; a read
-// with a snapshot sees one moment (REPEATABLE READ); a conditional write
+// Every public write takes the data version's row first and bumps it in
+// its own transaction, so public writes queue one after another (whichever
+// server they come through) and every server's ETags follow every other's
+// writes; accounts and sessions write alongside. A read with a snapshot
+// sees one moment (REPEATABLE READ) and never waits. A conditional write
 // locks its incident's row before it checks the version, so of two racing
 // edits one wins and the other is refused as stale.
 package postgres
@@ -272,6 +274,15 @@ func (db *DB) writeTx(ctx context.Context, public bool, fn func(*Tx) error) erro
 		return err
 	}
 	defer tx.tx.Rollback(context.WithoutCancel(ctx))
+	if public {
+		// Public writes take the data version's row first and keep it to
+		// commit: they queue there, one after another whichever server
+		// they come through, so the locks they take on incidents and the
+		// summaries' cells can never deadlock; readers never wait.
+		if _, err := tx.exec(ctx, `SELECT value FROM meta WHERE key = 'version' FOR UPDATE`); err != nil {
+			return fmt.Errorf("begin write: %w", err)
+		}
+	}
 	if err := fn(tx); err != nil {
 		return err
 	}

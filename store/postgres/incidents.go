@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -99,38 +100,72 @@ func (db *DB) IncidentsNear(ctx context.Context, p orb.Point, km float64, except
 
 // Import stores, in one transaction, every incident that read hands to
 // put, one at a time: memory stays flat however many there are. If read or
-// a put fails, nothing is stored.
+// a put fails, nothing is stored. read cannot be read twice, so a
+// transaction the server aborts (a deadlock with another write) is not
+// run again: the error says to try again.
 func (db *DB) Import(ctx context.Context, read func(put func(*geo.Incident) error) error) (created, updated int, err error) {
 	err = db.writeOnce(ctx, func(tx *Tx) error {
-		lines, err := tx.db.ContextLines(ctx, tx)
-		if err != nil {
-			return fmt.Errorf("import: %w", err)
-		}
-		var stored, rows int
-		bulk := false
-		if err := tx.queryRow(ctx, `SELECT count(*) FROM incidents`).Scan(&stored); err != nil {
-			return fmt.Errorf("import: %w", err)
-		}
-		created, updated, err = core.ImportEach(read,
-			func(inc *geo.Incident) (bool, error) { return putIncident(ctx, tx, inc, lines, "") },
-			func() error {
-				// From bulkRows rows, and half as many as were stored, the
-				// summaries are summed once at the end rather than row by row.
-				if rows++; bulk || rows < bulkRows || rows < stored/2 {
-					return nil
-				}
-				bulk = true
-				return setBulk(ctx, tx, true)
-			})
-		if err != nil || !bulk {
-			return err
-		}
-		return rebuildSummaries(ctx, tx)
+		created, updated, err = importTx(ctx, tx, read)
+		return err
 	})
+	if retryable(err) {
+		return 0, 0, geo.Errorf(geo.EConflict, "other writes touched the same incidents at the same moment: nothing was imported; run the import again")
+	}
 	if err != nil {
 		return 0, 0, err
 	}
 	return created, updated, nil
+}
+
+// ImportIncidents stores all of incs in one transaction, or none of them;
+// unlike Import's stream, a slice can be written again, so a transaction
+// the server aborts is run again, on fresh copies.
+func (db *DB) ImportIncidents(ctx context.Context, incs []geo.Incident) (created, updated int, err error) {
+	var done []geo.Incident
+	err = db.write(ctx, func(tx *Tx) error {
+		done = slices.Clone(incs)
+		created, updated, err = importTx(ctx, tx, func(put func(*geo.Incident) error) error {
+			for i := range done {
+				if err := put(&done[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		return err
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	copy(incs, done)
+	return created, updated, nil
+}
+
+func importTx(ctx context.Context, tx *Tx, read func(put func(*geo.Incident) error) error) (created, updated int, err error) {
+	lines, err := tx.db.ContextLines(ctx, tx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("import: %w", err)
+	}
+	var stored, rows int
+	bulk := false
+	if err := tx.queryRow(ctx, `SELECT count(*) FROM incidents`).Scan(&stored); err != nil {
+		return 0, 0, fmt.Errorf("import: %w", err)
+	}
+	created, updated, err = core.ImportEach(read,
+		func(inc *geo.Incident) (bool, error) { return putIncident(ctx, tx, inc, lines, "") },
+		func() error {
+			// From bulkRows rows, and half as many as were stored, the
+			// summaries are summed once at the end rather than row by row.
+			if rows++; bulk || rows < bulkRows || rows < stored/2 {
+				return nil
+			}
+			bulk = true
+			return setBulk(ctx, tx, true)
+		})
+	if err != nil || !bulk {
+		return created, updated, err
+	}
+	return created, updated, rebuildSummaries(ctx, tx)
 }
 
 // bulkRows is the size from which an import stops the summary trigger for
