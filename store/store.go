@@ -7,7 +7,6 @@ package store
 import (
 	"context"
 	"io"
-	"net/url"
 	"strings"
 	"time"
 
@@ -101,9 +100,5 @@ func Redact(addr string) string {
 	if !IsPostgres(addr) {
 		return addr
 	}
-	u, err := url.Parse(addr)
-	if err != nil {
-		return "postgres://(an address that does not parse)"
-	}
-	return u.Redacted()
+	return postgres.Redact(addr)
 }

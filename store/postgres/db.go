@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -60,18 +61,18 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	db.Store = core.Store{E: engine{db}}
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("open db %s: %w", redact(url), err)
+		return nil, fmt.Errorf("open db %s: %w", Redact(url), err)
 	}
 	return db, nil
 }
 
-// redact is url without its password, for messages.
-func redact(url string) string {
-	cfg, err := pgconn.ParseConfig(url)
+// Redact is addr without its password, fit to print.
+func Redact(addr string) string {
+	u, err := url.Parse(addr)
 	if err != nil {
-		return "(unparsable address)"
+		return "postgres://(an address that does not parse)"
 	}
-	return fmt.Sprintf("postgres://%s@%s:%d/%s", cfg.User, cfg.Host, cfg.Port, cfg.Database)
+	return u.Redacted()
 }
 
 // Close closes every connection.
@@ -316,8 +317,8 @@ func touch(ctx context.Context, tx *Tx) error {
 	return nil
 }
 
-// eachRow runs q and calls fn for each row, reading every row before the
-// next query may use the connection.
+// eachRow runs q and calls fn for each row as it comes; fn must not query
+// tx (the connection is busy until the rows are read).
 func eachRow(ctx context.Context, tx *Tx, q string, args []any, fn func(pgx.Rows) error) error {
 	rows, err := tx.query(ctx, q, args...)
 	if err != nil {

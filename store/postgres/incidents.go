@@ -216,15 +216,7 @@ var values = func() string {
 // and records the version, of kind change ("" for create or edit, as it
 // turns out). It reports whether a row was created.
 func putIncident(ctx context.Context, tx *Tx, inc *geo.Incident, lines record.ContextLines, change string) (bool, error) {
-	created, err := tx.db.Resolve(ctx, tx, inc)
-	if err != nil {
-		return false, err
-	}
-	now := tx.now.Truncate(time.Second)
-	if created {
-		inc.CreatedAt = now
-	}
-	row, err := record.Encode(inc, lines, inc.CreatedAt, now)
+	created, row, err := tx.db.Prepare(ctx, tx, inc, lines)
 	if err != nil {
 		return false, err
 	}

@@ -115,15 +115,7 @@ func deleteIncident(ctx context.Context, tx *Tx, id int64) error {
 // for create or edit, as it turns out). It reports whether a row was
 // created.
 func putIncident(ctx context.Context, tx *Tx, inc *geo.Incident, lines contextLines, change string) (bool, error) {
-	created, err := tx.db.Resolve(ctx, coreTx{tx}, inc)
-	if err != nil {
-		return false, err
-	}
-	now := tx.now.Truncate(time.Second)
-	if created {
-		inc.CreatedAt = now
-	}
-	row, err := record.Encode(inc, lines, inc.CreatedAt, now)
+	created, row, err := tx.db.Prepare(ctx, coreTx{tx}, inc, lines)
 	if err != nil {
 		return false, err
 	}

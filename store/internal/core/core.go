@@ -25,8 +25,8 @@ var ErrNoRows = errors.New("no rows")
 type Tx interface {
 	Exec(ctx context.Context, q string, args ...any) (affected int64, err error)
 	QueryRow(ctx context.Context, q string, args ...any) record.Scanner
-	// Query calls fn for each row; the rows are read to the end first
-	// thing after fn returns, so fn must not query the same Tx.
+	// Query calls fn for each row as it comes; fn must not query the same
+	// Tx (a PostgreSQL connection is busy until its rows are read).
 	Query(ctx context.Context, q string, args []any, fn func(record.Scanner) error) error
 	// Insert runs an INSERT and returns the id of the row it made.
 	Insert(ctx context.Context, q string, args ...any) (int64, error)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/borderwatch/borderwatch/geo"
+	"github.com/borderwatch/borderwatch/store/internal/record"
 )
 
 // Resolve finds whether inc replaces a stored incident: by its id in the
@@ -41,6 +42,21 @@ func (s Store) Resolve(ctx context.Context, tx Tx, inc *geo.Incident) (created b
 	}
 	inc.CreatedAt, _ = time.Parse(time.RFC3339, createdAt)
 	return false, nil
+}
+
+// Prepare resolves inc's row (Resolve), sets its times (a new row is
+// created now, at the transaction's second) and encodes it with its
+// derived values: what an engine writes, and whether as a new row.
+func (s Store) Prepare(ctx context.Context, tx Tx, inc *geo.Incident, lines record.ContextLines) (created bool, row record.Row, err error) {
+	if created, err = s.Resolve(ctx, tx, inc); err != nil {
+		return false, nil, err
+	}
+	now := tx.Now().Truncate(time.Second)
+	if created {
+		inc.CreatedAt = now
+	}
+	row, err = record.Encode(inc, lines, inc.CreatedAt, now)
+	return created, row, err
 }
 
 // ImportEach hands put each incident read gives, validated first, and
