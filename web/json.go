@@ -43,6 +43,7 @@ type FeatureCollection struct {
 	n       int
 	closed  bool
 	err     error
+	buf     []byte // the feature being written
 }
 
 // NewFeatureCollection starts a FeatureCollection on w with the given
@@ -68,6 +69,10 @@ func (fc *FeatureCollection) add(v any) error {
 		return fc.err
 	}
 	b, err := json.Marshal(v)
+	return fc.write(b, err)
+}
+
+func (fc *FeatureCollection) write(b []byte, err error) error {
 	if err != nil {
 		fc.err = err
 		return err
@@ -93,7 +98,12 @@ func (fc *FeatureCollection) Incident(inc geo.Incident) error {
 	if fc.markers {
 		f.Properties = newMarkerProps(f.Properties.(geo.IncidentProperties))
 	}
-	return fc.add(f)
+	if fc.err != nil {
+		return fc.err
+	}
+	var err error
+	fc.buf, err = f.appendJSON(fc.buf[:0])
+	return fc.write(fc.buf, err)
 }
 
 // Feature adds one feature of a context layer.
@@ -210,7 +220,7 @@ func layerFeature(f *geojson.Feature, links []Link) layerFeatureJSON {
 
 // marshalIncident is an incident as the pages embed it for their maps.
 func marshalIncident(inc geo.Incident) (json.RawMessage, error) {
-	return json.Marshal(incidentFeature(inc, true, nil))
+	return incidentFeature(inc, true, nil).appendJSON(nil)
 }
 
 func marshalLayerFeature(f *geojson.Feature) (json.RawMessage, error) {
