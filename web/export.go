@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -66,11 +67,7 @@ func (s *Server) handleExport(c echo.Context) error {
 	if fc, ok := w.(*FeatureCollection); ok {
 		fc.AsPoints(name == geo.IncidentPointsCollection)
 	}
-	err = s.cfg.Store.EachIncident(ctx, f, w.Incident)
-	if err == nil {
-		err = w.Close()
-	}
-	if err != nil {
+	if err = Export(ctx, s.cfg.Store, f, w); err != nil {
 		// The status is sent: cut the connection so the client sees a broken
 		// download rather than a file that looks whole.
 		if clientGone(c, err) || ctx.Err() != nil {
@@ -81,6 +78,21 @@ func (s *Server) handleExport(c echo.Context) error {
 		panic(http.ErrAbortHandler)
 	}
 	return nil
+}
+
+// IncidentSource is what Export reads: the store's incidents under a
+// filter, one at a time.
+type IncidentSource interface {
+	EachIncident(ctx context.Context, f geo.Filter, fn func(geo.Incident) error) error
+}
+
+// Export writes every incident f selects from st to w, in the store's
+// order, and closes w.
+func Export(ctx context.Context, st IncidentSource, f geo.Filter, w IncidentWriter) error {
+	if err := st.EachIncident(ctx, f, w.Incident); err != nil {
+		return err
+	}
+	return w.Close()
 }
 
 var unsafeName = regexp.MustCompile(`[^a-z0-9.]+`)

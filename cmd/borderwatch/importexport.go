@@ -128,8 +128,5 @@ func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	if err := st.EachIncident(ctx, geo.Filter{}, w.Incident); err != nil {
-		return err
-	}
-	return w.Close()
+	return web.Export(ctx, st, geo.Filter{}, w)
 }

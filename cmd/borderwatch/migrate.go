@@ -79,10 +79,7 @@ func exportSum(ctx context.Context, st store.DB) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := st.EachIncident(ctx, geo.Filter{}, w.Incident); err != nil {
-		return "", err
-	}
-	if err := w.Close(); err != nil {
+	if err := web.Export(ctx, st, geo.Filter{}, w); err != nil {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil

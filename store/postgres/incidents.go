@@ -10,7 +10,6 @@ import (
 	"github.com/borderwatch/borderwatch/geo"
 	"github.com/borderwatch/borderwatch/store/internal/core"
 	"github.com/borderwatch/borderwatch/store/internal/record"
-	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 )
 
@@ -79,17 +78,12 @@ func (db *DB) EachIncident(ctx context.Context, f geo.Filter, fn func(geo.Incide
 }
 
 func eachIncident(ctx context.Context, tx *Tx, q string, args []any, fn func(geo.Incident) error) error {
-	err := eachRow(ctx, tx, q, args, func(r pgx.Rows) error {
-		inc, err := record.ScanIncident(r)
-		if err != nil {
-			return fmt.Errorf("read incident: %w", err)
-		}
-		return fn(inc)
-	})
+	rows, err := tx.query(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("query incidents: %w", err)
 	}
-	return nil
+	defer rows.Close()
+	return record.EachIncident(rows, fn)
 }
 
 // IncidentsNear returns up to limit incidents within km of p, nearest first,

@@ -215,18 +215,8 @@ func eachIncident(ctx context.Context, q queryer, query string, args []any, fn f
 		return fmt.Errorf("query incidents: %w", err)
 	}
 	defer rows.Close()
-	for rows.Next() {
-		inc, err := scanIncident(rows)
-		if err != nil {
-			return fmt.Errorf("read incident: %w", err)
-		}
-		if err := fn(inc); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return record.EachIncident(rows, fn)
 }
 
 type scanner = record.Scanner
 
-var scanIncident = record.ScanIncident

@@ -35,42 +35,59 @@ func Stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 // ScanIncident reads an incident from columns in the order of
 // IncidentColumns (the geometry as WKB).
 func ScanIncident(s Scanner) (geo.Incident, error) {
-	var inc geo.Incident
-	var date, created, updated, sources, disagreements, tags string
-	var geom []byte
-	var fatalities, injuries sql.NullInt64
-	var borderKm, barrierKm, crossingKm sql.NullFloat64
-	var externalID sql.NullString
-	var acled string
-	err := s.Scan(&inc.ID, &inc.Title, &inc.Summary, &date, &inc.TimePrecision, &inc.DisorderType,
-		&inc.EventType, &inc.SubEventType, &inc.Actor1, &inc.AssocActor1, &inc.Actor2, &inc.AssocActor2,
-		&fatalities, &injuries, &inc.Location, &inc.Admin1, &inc.Country, &inc.GeoPrecision, &geom,
-		&sources, &disagreements, &tags, &inc.Notes, &created, &updated, &borderKm, &barrierKm, &crossingKm, &externalID, &acled)
-	if err != nil {
-		return inc, err
+	var r rawIncident
+	if err := r.scan(s); err != nil {
+		return r.inc, err
 	}
-	if inc.Geometry, err = wkb.Unmarshal(geom); err != nil {
+	return r.decode()
+}
+
+// rawIncident is an incident's row as read: its plain columns in place,
+// the encoded ones (geometry, dates, JSON) not yet decoded.
+type rawIncident struct {
+	inc                                                         geo.Incident
+	date, created, updated, sources, disagreements, tags, acled string
+	geom                                                        []byte
+	fatalities, injuries                                        sql.NullInt64
+	borderKm, barrierKm, crossingKm                             sql.NullFloat64
+	externalID                                                  sql.NullString
+}
+
+func (r *rawIncident) scan(s Scanner) error {
+	inc := &r.inc
+	return s.Scan(&inc.ID, &inc.Title, &inc.Summary, &r.date, &inc.TimePrecision, &inc.DisorderType,
+		&inc.EventType, &inc.SubEventType, &inc.Actor1, &inc.AssocActor1, &inc.Actor2, &inc.AssocActor2,
+		&r.fatalities, &r.injuries, &inc.Location, &inc.Admin1, &inc.Country, &inc.GeoPrecision, &r.geom,
+		&r.sources, &r.disagreements, &r.tags, &inc.Notes, &r.created, &r.updated, &r.borderKm, &r.barrierKm, &r.crossingKm, &r.externalID, &r.acled)
+}
+
+func (r *rawIncident) decode() (geo.Incident, error) {
+	inc := r.inc
+	var err error
+	if inc.Geometry, err = wkb.Unmarshal(r.geom); err != nil {
 		return inc, fmt.Errorf("incident %d geometry: %w", inc.ID, err)
 	}
-	inc.EventDate, _ = time.Parse(geo.DateLayout, date)
-	inc.CreatedAt, _ = time.Parse(time.RFC3339, created)
-	inc.UpdatedAt, _ = time.Parse(time.RFC3339, updated)
-	inc.Fatalities, inc.Injuries = intPtr(fatalities), intPtr(injuries)
-	inc.BorderKm, inc.BarrierKm, inc.CrossingKm = floatPtr(borderKm), floatPtr(barrierKm), floatPtr(crossingKm)
-	inc.ExternalID = externalID.String
-	if err := json.Unmarshal([]byte(acled), &inc.ACLED); err != nil {
+	inc.EventDate, _ = time.Parse(geo.DateLayout, r.date)
+	inc.CreatedAt, _ = time.Parse(time.RFC3339, r.created)
+	inc.UpdatedAt, _ = time.Parse(time.RFC3339, r.updated)
+	inc.Fatalities, inc.Injuries = intPtr(r.fatalities), intPtr(r.injuries)
+	inc.BorderKm, inc.BarrierKm, inc.CrossingKm = floatPtr(r.borderKm), floatPtr(r.barrierKm), floatPtr(r.crossingKm)
+	inc.ExternalID = r.externalID.String
+	if err := decodeColumn(r.acled, &inc.ACLED); err != nil {
 		return inc, fmt.Errorf("incident %d ACLED columns: %w", inc.ID, err)
 	}
 	if len(inc.ACLED) == 0 {
 		inc.ACLED = nil
 	}
-	if err := json.Unmarshal([]byte(sources), &inc.Sources); err != nil {
+	if r.sources == "[]" {
+		inc.Sources = []geo.Source{}
+	} else if err := decodeColumn(r.sources, &inc.Sources); err != nil {
 		return inc, fmt.Errorf("incident %d sources: %w", inc.ID, err)
 	}
-	if err := json.Unmarshal([]byte(disagreements), &inc.Disagreements); err != nil {
+	if err := decodeColumn(r.disagreements, &inc.Disagreements); err != nil {
 		return inc, fmt.Errorf("incident %d disagreements: %w", inc.ID, err)
 	}
-	if err := json.Unmarshal([]byte(tags), &inc.Tags); err != nil {
+	if err := decodeColumn(r.tags, &inc.Tags); err != nil {
 		return inc, fmt.Errorf("incident %d tags: %w", inc.ID, err)
 	}
 	if len(inc.Disagreements) == 0 {
@@ -80,6 +97,16 @@ func ScanIncident(s Scanner) (geo.Incident, error) {
 		inc.Tags = nil
 	}
 	return inc, nil
+}
+
+// decodeColumn reads a JSON column into v, which is empty (nil) before:
+// the empty values most rows hold need no decoding.
+func decodeColumn(s string, v any) error {
+	switch s {
+	case "[]", "{}", "null":
+		return nil
+	}
+	return json.Unmarshal([]byte(s), v)
 }
 
 // Row is an incident encoded for its row: the values of InsertColumns but

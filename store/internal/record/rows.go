@@ -1,0 +1,94 @@
+package record
+
+import (
+	"fmt"
+	"sync/atomic"
+
+	"github.com/borderwatch/borderwatch/geo"
+)
+
+// Rows is a result being read: *sql.Rows or pgx.Rows.
+type Rows interface {
+	Next() bool
+	Scanner
+	Err() error
+}
+
+// rowBatch is how many rows the reader hands the decoder at once.
+const rowBatch = 256
+
+// EachIncident calls fn with the incident of each of rows (in the columns
+// of IncidentColumns), in their order, and returns rows' error. Past one
+// batch of rows, reading and decoding overlap: this goroutine reads and
+// scans the next rows while another decodes the last ones (geometry,
+// dates, JSON) and calls fn, so a long read (an export) takes the time of
+// the slower side rather than of both. fn is called from one goroutine at
+// a time, never two at once; memory holds two batches. When fn
+// fails, the reading stops and its error is returned.
+func EachIncident(rows Rows, fn func(geo.Incident) error) error {
+	batch := make([]rawIncident, 0, rowBatch)
+	var (
+		batches chan []rawIncident
+		free    chan []rawIncident
+		done    chan struct{}
+		ferr    error // fn's or a decoding error; read after done
+		failed  atomic.Bool
+		serr    error // the reader's
+	)
+	decode := func(b []rawIncident) error {
+		for i := range b {
+			inc, err := b[i].decode()
+			if err == nil {
+				err = fn(inc)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for rows.Next() {
+		batch = append(batch, rawIncident{})
+		if serr = batch[len(batch)-1].scan(rows); serr != nil {
+			break
+		}
+		if len(batch) < rowBatch {
+			continue
+		}
+		if batches == nil { // a long read: decode on another goroutine
+			batches, free, done = make(chan []rawIncident, 1), make(chan []rawIncident, 2), make(chan struct{})
+			free <- make([]rawIncident, 0, rowBatch)
+			go func() {
+				defer close(done)
+				for b := range batches {
+					if ferr == nil {
+						if ferr = decode(b); ferr != nil {
+							failed.Store(true)
+						}
+					}
+					clear(b)
+					free <- b[:0]
+				}
+			}()
+		}
+		if failed.Load() {
+			break
+		}
+		batches <- batch
+		batch = <-free
+	}
+	if batches != nil {
+		close(batches)
+		<-done
+	}
+	if ferr == nil && serr == nil {
+		ferr = decode(batch)
+	}
+	switch {
+	case ferr != nil:
+		return ferr
+	case serr != nil:
+		return fmt.Errorf("read incident: %w", serr)
+	}
+	return rows.Err()
+}
