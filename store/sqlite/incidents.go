@@ -219,4 +219,3 @@ func eachIncident(ctx context.Context, q queryer, query string, args []any, fn f
 }
 
 type scanner = record.Scanner
-
