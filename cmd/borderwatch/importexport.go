@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"github.com/borderwatch/borderwatch/data"
@@ -128,5 +129,9 @@ func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	// An export keeps two batches of rows live and makes short-lived
+	// strings by the million: collecting at 4× the live heap rather than
+	// 2× halves the collector's share of the CPU for a few MB more.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	return web.Export(ctx, st, geo.Filter{}, w)
 }

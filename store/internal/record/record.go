@@ -99,16 +99,6 @@ func (r *rawIncident) decode() (geo.Incident, error) {
 	return inc, nil
 }
 
-// decodeColumn reads a JSON column into v, which is empty (nil) before:
-// the empty values most rows hold need no decoding.
-func decodeColumn(s string, v any) error {
-	switch s {
-	case "[]", "{}", "null":
-		return nil
-	}
-	return json.Unmarshal([]byte(s), v)
-}
-
 // Row is an incident encoded for its row: the values of InsertColumns but
 // the id, in their order.
 type Row []any
