@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"github.com/borderwatch/borderwatch/geo"
 	"github.com/borderwatch/borderwatch/store"
 	"github.com/borderwatch/borderwatch/store/storetest"
+	"github.com/paulmach/orb"
 )
 
 // A SQLite database with history, accounts, a token, a report's proposal
@@ -38,6 +41,9 @@ func TestMigrateBetweenSQLiteAndPostgreSQL(t *testing.T) {
 	if _, err := st.CreateToken(ctx, u.ID, "qgis", "tokenhash", time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
+	time.Sleep(2 * time.Millisecond)
+	beforeEdit := time.Now()
+	time.Sleep(2 * time.Millisecond)
 	edit := geo.WithEdit(ctx, geo.Edit{Author: "amira", Summary: "the hotel's name"})
 	inc, v, err := st.IncidentVersion(ctx, 7)
 	if err != nil {
@@ -78,6 +84,26 @@ func TestMigrateBetweenSQLiteAndPostgreSQL(t *testing.T) {
 		hp, _ := p.History(ctx, id)
 		if len(ha) < 2 || !reflect.DeepEqual(ha, hb) || !reflect.DeepEqual(ha, hp) {
 			t.Errorf("incident %d's history differs after the round trip:\n%+v\n%+v", id, ha, hb)
+		}
+	}
+	// Pinned views read the copied versions (on SQLite, through the R*Tree
+	// rebuilt for them) as the original does.
+	region := orb.Bound{Min: orb.Point{7, 19}, Max: orb.Point{26, 38}}
+	for _, pin := range []time.Time{beforeEdit, time.Now()} {
+		var pages [][]string
+		for _, db := range []store.DB{a, b, p} {
+			page, err := db.Incidents(ctx, geo.Filter{AsOf: pin, BBox: &region, Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			titles := []string{fmt.Sprint(page.NumberMatched)}
+			for _, inc := range page.Incidents {
+				titles = append(titles, inc.Title)
+			}
+			pages = append(pages, titles)
+		}
+		if !slices.Equal(pages[0], pages[1]) || !slices.Equal(pages[0], pages[2]) || slices.Contains(pages[0], inc.Title) == pin.Equal(beforeEdit) {
+			t.Errorf("the view as of %s differs after the round trip:\n%q\n%q\n%q", pin, pages[0], pages[1], pages[2])
 		}
 	}
 	for _, db := range []store.DB{b, p} {

@@ -53,11 +53,7 @@ func (db *DB) LoadTables(ctx context.Context, fill func(put func(t record.Table,
 		for _, q := range []string{
 			`INSERT INTO incidents_rtree (id, min_x, max_x, min_y, max_y, event_date, date_first, date_last, event_type)
 			SELECT id, min_x, max_x, min_y, max_y, event_date, date_first, date_last, event_type FROM incidents`,
-			`INSERT INTO incident_versions_rtree (version_id, min_x, max_x, min_y, max_y, min_t, max_t)
-			SELECT version_id, min_x, max_x, min_y, max_y, CAST(strftime('%s', substr(valid_from, 1, 19)) AS INTEGER),
-				CASE WHEN valid_to IS NULL THEN ` + fmt.Sprint(farFuture) + ` ELSE CAST(strftime('%s', substr(valid_to, 1, 19)) AS INTEGER)
-					+ (substr(valid_to, 21, 9) <> '000000000') END
-			FROM incident_versions`,
+			indexVersions + `valid_to IS NULL OR valid_to > valid_from`,
 		} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("index the copied rows: %w", err)

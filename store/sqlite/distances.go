@@ -117,13 +117,7 @@ func fillVersions(ctx context.Context, tx *Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE incident_versions SET px = ?, py = ?, mx = ?, my = ? WHERE version_id = ?`, p[0], p[1], m[0], m[1], v.id); err != nil {
 			return fmt.Errorf("fill versions: %w", err)
 		}
-		end := farFuture
-		if !v.to.IsZero() {
-			end = versionSeconds(v.to, true)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO incident_versions_rtree (version_id, min_x, max_x, min_y, max_y, min_t, max_t)
-			SELECT version_id, min_x, max_x, min_y, max_y, ?, ? FROM incident_versions WHERE version_id = ?`,
-			versionSeconds(v.from, false), end, v.id); err != nil {
+		if _, err := tx.ExecContext(ctx, indexVersions+`version_id = ?`, v.id); err != nil {
 			return fmt.Errorf("fill versions: %w", err)
 		}
 	}

@@ -22,8 +22,10 @@ func (db *DB) Incidents(ctx context.Context, f geo.Filter) (geo.Page, error) {
 	where, args := whereClause(f, true)
 	page := geo.Page{Incidents: []geo.Incident{}}
 	err := db.read(ctx, func(tx *Tx) error {
-		if summarized(f) && f.BBox != nil && !f.MarkerInBox {
-			return boxPage(ctx, tx, f, &page)
+		if current := f; f.BBox != nil && !f.MarkerInBox {
+			if current.AsOf = (time.Time{}); summarized(current) {
+				return boxPage(ctx, tx, f, &page)
+			}
 		}
 		var err error
 		if summarized(f) && f.BBox == nil {
@@ -191,9 +193,8 @@ func whereClause(f geo.Filter, rtree bool) (string, []any) {
 		Box: func(f geo.Filter, b *orb.Bound) (string, []any) {
 			switch {
 			case !f.AsOf.IsZero() && rtree:
-				t := versionSeconds(f.AsOf, false)
-				c, a := boxClause(b, ownBox)
-				return `i.version_id IN (SELECT version_id FROM incident_versions_rtree WHERE min_t <= ? AND max_t >= ? AND ` + c + `)`, append([]any{t, t}, a...)
+				c, a := pinnedVersions(f.AsOf, b)
+				return `i.version_id IN (SELECT version_id FROM incident_versions_rtree i WHERE ` + c + `)`, a
 			case rtree:
 				return boxClause(b, incidentRTreeBox)
 			default:

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -246,5 +247,68 @@ func TestExternalIDsUpdateRatherThanDuplicate(t *testing.T) {
 	}
 	if n, _ := db.CountIncidents(ctx); n != 2 {
 		t.Errorf("got %d incidents, want 2", n)
+	}
+}
+
+// The versions' R*Tree carries each version's own values, however it got
+// there: written version by version (churn), or rebuilt from the version
+// rows by migration 013 in place of the R*Tree that came before it.
+func TestVersionsRTreeCarriesTheVersions(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	churn(t, db, rand.New(rand.NewPCG(5, 6)))
+	const rtreeColumns = `version_id, min_x, max_x, min_y, max_y, min_t, max_t, ` + versionRTreeColumns
+	carried := func() (all []string) {
+		t.Helper()
+		var wrong, missing int
+		if err := db.writer.QueryRowContext(ctx, `SELECT
+			(SELECT count(*) FROM incident_versions_rtree r JOIN incident_versions v USING (version_id)
+			 WHERE r.valid_from IS NOT v.valid_from OR r.valid_to IS NOT v.valid_to OR r.id IS NOT v.id
+			    OR r.event_date IS NOT v.event_date OR r.date_first IS NOT v.date_first OR r.date_last IS NOT v.date_last
+			    OR r.event_type IS NOT v.event_type),
+			(SELECT count(*) FROM incident_versions v WHERE (v.valid_to IS NULL OR v.valid_to > v.valid_from)
+			    AND v.version_id NOT IN (SELECT version_id FROM incident_versions_rtree))`).Scan(&wrong, &missing); err != nil {
+			t.Fatal(err)
+		}
+		if wrong > 0 || missing > 0 {
+			t.Fatalf("%d versions carried with other values than their rows', %d not indexed", wrong, missing)
+		}
+		// (Versions that never stood, ended as they began, may be left out.)
+		rows, err := db.writer.QueryContext(ctx, `SELECT `+rtreeColumns+` FROM incident_versions_rtree
+			WHERE valid_to IS NULL OR valid_to > valid_from ORDER BY version_id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			v := make([]any, 14)
+			p := make([]any, len(v))
+			for i := range v {
+				p[i] = &v[i]
+			}
+			rows.Scan(p...)
+			all = append(all, fmt.Sprint(v...))
+		}
+		return all
+	}
+	written := carried()
+	var ended int
+	db.writer.QueryRowContext(ctx, `SELECT count(*) FROM incident_versions_rtree WHERE valid_to IS NOT NULL`).Scan(&ended)
+	if len(written) < bulkRows || ended < 50 {
+		t.Fatalf("churn left %d versions indexed, %d of them ended", len(written), ended)
+	}
+	// As a database written before 013 would be, then migrated.
+	migration, err := migrations.ReadFile("migrations/013_versions_rtree_columns.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.writer.ExecContext(ctx, `CREATE TABLE kept AS SELECT version_id, min_x, max_x, min_y, max_y, min_t, max_t FROM incident_versions_rtree;
+		DROP TABLE incident_versions_rtree;
+		CREATE VIRTUAL TABLE incident_versions_rtree USING rtree (version_id, min_x, max_x, min_y, max_y, min_t, max_t);
+		INSERT INTO incident_versions_rtree SELECT * FROM kept; DROP TABLE kept;`+string(migration)); err != nil {
+		t.Fatal(err)
+	}
+	if migrated := carried(); !slices.Equal(migrated, written) {
+		t.Fatalf("after migration 013: %d entries, %d before, or other values", len(migrated), len(written))
 	}
 }

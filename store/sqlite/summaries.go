@@ -127,14 +127,30 @@ func summaryCount(ctx context.Context, tx *Tx, f geo.Filter) (int, *orb.Bound, e
 
 // boxPage reads one page of the incidents in f's box, of its types and
 // dates, through the R*Tree, which carries those columns: the count and
-// the order need no row, and only the page's rows are read.
+// the order need no row, and only the page's rows are read. A view pinned
+// with AsOf reads the versions' R*Tree the same way (pinnedCount,
+// pinnedVersions).
 func boxPage(ctx context.Context, tx *Tx, f geo.Filter, page *geo.Page) error {
 	box, args := boxClause(f.BBox, incidentBox)
 	cond, cargs := spansWhere(f)
 	from := ` FROM incidents_rtree i WHERE ` + box + ` AND ` + cond
 	args = append(args, cargs...)
-	if err := tx.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&page.NumberMatched); err != nil {
-		return fmt.Errorf("count incidents: %w", err)
+	key, table := `i.id`, `incidents`
+	if f.AsOf.IsZero() {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&page.NumberMatched); err != nil {
+			return fmt.Errorf("count incidents: %w", err)
+		}
+	} else {
+		// Counted as the versions the R*Tree decides alone, plus those that
+		// began or ended within a second of the pin, tested exactly.
+		key, table = `i.version_id`, `incident_versions`
+		count, cntArgs := pinnedCount(f.AsOf, f.BBox, cond, cargs)
+		if err := tx.QueryRowContext(ctx, count, cntArgs...).Scan(&page.NumberMatched); err != nil {
+			return fmt.Errorf("count incidents: %w", err)
+		}
+		box, args = pinnedVersions(f.AsOf, f.BBox)
+		from = ` FROM incident_versions_rtree i WHERE ` + box + ` AND ` + cond
+		args = append(args, cargs...)
 	}
 	if page.NumberMatched == 0 {
 		return nil
@@ -142,34 +158,35 @@ func boxPage(ctx context.Context, tx *Tx, f geo.Filter, page *geo.Page) error {
 	// A dense box is read in date order from the dates' index, testing the
 	// box there, until the page is full: about (offset+limit) × all/matched
 	// entries. A sparse one is sorted from the R*Tree, whose carried
-	// columns cost about five index entries a row.
+	// columns cost about five index entries a row. (Versions have no such
+	// index: a pinned page is always sorted from the R*Tree.)
 	all, _, err := summaryCount(ctx, tx, geo.Filter{})
 	if err != nil {
 		return err
 	}
-	if float64(f.Offset+f.Limit)*float64(all)/float64(page.NumberMatched) < 5*float64(page.NumberMatched) {
+	if f.AsOf.IsZero() && float64(f.Offset+f.Limit)*float64(all)/float64(page.NumberMatched) < 5*float64(page.NumberMatched) {
 		from = ` FROM incidents i INDEXED BY incidents_event_date WHERE ` + box + ` AND ` + cond
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT i.id`+from+order(f)+` LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+	rows, err := tx.QueryContext(ctx, `SELECT `+key+`, i.id`+from+order(f)+` LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return fmt.Errorf("query incidents: %w", err)
 	}
-	var ids []any
-	at := map[int64]int{}
+	var keys []any
+	at := map[int64]int{} // where each incident goes (a pinned view has one version of each)
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		var k, id int64
+		if err := rows.Scan(&k, &id); err != nil {
 			rows.Close()
 			return fmt.Errorf("query incidents: %w", err)
 		}
-		at[id] = len(ids)
-		ids = append(ids, id)
+		at[id] = len(keys)
+		keys = append(keys, k)
 	}
 	rows.Close()
-	if err := rows.Err(); err != nil || len(ids) == 0 {
+	if err := rows.Err(); err != nil || len(keys) == 0 {
 		return err
 	}
-	page.Incidents = make([]geo.Incident, len(ids))
-	return eachIncident(ctx, tx, `SELECT `+incidentColumns+` FROM incidents i WHERE i.id IN (?`+repeat(len(ids)-1)+`)`, ids,
+	page.Incidents = make([]geo.Incident, len(keys))
+	return eachIncident(ctx, tx, `SELECT `+incidentColumns+` FROM `+table+` i WHERE `+key+` IN (?`+repeat(len(keys)-1)+`)`, keys,
 		func(inc geo.Incident) error { page.Incidents[at[inc.ID]] = inc; return nil })
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/borderwatch/borderwatch/geo"
 	"github.com/borderwatch/borderwatch/store/internal/core"
+	"github.com/borderwatch/borderwatch/store/internal/record"
 	"github.com/paulmach/orb"
 )
 
@@ -206,13 +207,30 @@ func TestClusterSummariesAgreeWithTheRows(t *testing.T) {
 }
 
 // A page of a box read through the R*Tree's own columns holds the same
-// incidents, in the same order, as the rows give, and the same count.
+// incidents, in the same order, as the rows give, and the same count; a
+// pinned one too, through the versions' R*Tree, pinned at the moments
+// versions began and just before.
 func TestBoxPageAgreesWithTheRows(t *testing.T) {
 	ctx := context.Background()
 	db := openTestDB(t)
 	r := rand.New(rand.NewPCG(7, 8))
 	churn(t, db, r)
-	for v := range 100 {
+	var pins []time.Time
+	rows, err := db.reader.QueryContext(ctx, `SELECT DISTINCT valid_from FROM incident_versions`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var from string
+		rows.Scan(&from)
+		pin, _ := time.Parse(record.VersionLayout, from)
+		pins = append(pins, pin, pin.Add(-time.Nanosecond))
+	}
+	rows.Close()
+	if len(pins) < 6 {
+		t.Fatalf("churn made versions at %d moments", len(pins)/2)
+	}
+	for v := range 200 {
 		lon, lat, w := 9+r.Float64()*6, 30+r.Float64()*7, r.Float64()*3
 		f := geo.Filter{BBox: &orb.Bound{Min: orb.Point{lon - w, lat - w}, Max: orb.Point{lon + w, lat + w}},
 			Limit: 1 + r.IntN(50), Offset: r.IntN(20), Newest: v%2 == 0}
@@ -222,6 +240,9 @@ func TestBoxPageAgreesWithTheRows(t *testing.T) {
 		if v%4 == 0 {
 			f.From = time.Date(2015, 3, 1, 0, 0, 0, 0, time.UTC)
 			f.To = f.From.AddDate(0, 0, r.IntN(100))
+		}
+		if r.IntN(2) == 0 {
+			f.AsOf = pins[r.IntN(len(pins))]
 		}
 		page, err := db.Incidents(ctx, f)
 		if err != nil {
