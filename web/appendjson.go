@@ -109,19 +109,7 @@ func appendProperties(b []byte, p geo.IncidentProperties) []byte {
 	b = strconv.AppendInt(append(b, `,"geo_precision":`...), int64(p.GeoPrecision), 10)
 	b = appendSources(append(b, `,"sources":`...), p.Sources)
 	b = appendDisagreements(append(b, `,"disagreements":`...), p.Disagreements)
-	b = append(b, `,"tags":`...)
-	if p.Tags == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i, t := range p.Tags {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONString(b, t)
-		}
-		b = append(b, ']')
-	}
+	b = appendArray(append(b, `,"tags":`...), p.Tags, appendJSONString)
 	b = appendJSONString(append(b, `,"notes":`...), p.Notes)
 	b = appendDistances(b, p.BorderKm, p.BarrierKm, p.CrossingKm)
 	if p.CreatedAt != "" {
@@ -160,15 +148,23 @@ func (p markerProps) appendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
-func appendSources(b []byte, sources []geo.Source) []byte {
-	if sources == nil {
+// appendArray appends items as a JSON array, each by each; nil is null.
+func appendArray[T any](b []byte, items []T, each func([]byte, T) []byte) []byte {
+	if items == nil {
 		return append(b, "null"...)
 	}
 	b = append(b, '[')
-	for i, s := range sources {
+	for i, item := range items {
 		if i > 0 {
 			b = append(b, ',')
 		}
+		b = each(b, item)
+	}
+	return append(b, ']')
+}
+
+func appendSources(b []byte, sources []geo.Source) []byte {
+	return appendArray(b, sources, func(b []byte, s geo.Source) []byte {
 		b = appendJSONString(append(b, `{"publisher":`...), s.Publisher)
 		for _, f := range [...]struct{ name, value string }{
 			{`,"title":`, s.Title}, {`,"url":`, s.URL}, {`,"published":`, s.Published}, {`,"note":`, s.Note}} {
@@ -177,34 +173,18 @@ func appendSources(b []byte, sources []geo.Source) []byte {
 			}
 		}
 		if len(s.Supports) > 0 {
-			b = append(b, `,"supports":[`...)
-			for j, field := range s.Supports {
-				if j > 0 {
-					b = append(b, ',')
-				}
-				b = appendJSONString(b, field)
-			}
-			b = append(b, ']')
+			b = appendArray(append(b, `,"supports":`...), s.Supports, appendJSONString)
 		}
-		b = append(b, '}')
-	}
-	return append(b, ']')
+		return append(b, '}')
+	})
 }
 
 func appendDisagreements(b []byte, ds []geo.Disagreement) []byte {
-	if ds == nil {
-		return append(b, "null"...)
-	}
-	b = append(b, '[')
-	for i, d := range ds {
-		if i > 0 {
-			b = append(b, ',')
-		}
+	return appendArray(b, ds, func(b []byte, d geo.Disagreement) []byte {
 		b = appendJSONString(append(b, `{"field":`...), d.Field)
 		b = appendJSONString(append(b, `,"note":`...), d.Note)
-		b = append(b, '}')
-	}
-	return append(b, ']')
+		return append(b, '}')
+	})
 }
 
 // appendDistances appends the distances that are known, as omitempty
