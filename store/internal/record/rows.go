@@ -1,6 +1,7 @@
 package record
 
 import (
+	"errors"
 	"fmt"
 	"sync/atomic"
 
@@ -14,6 +15,8 @@ type Rows interface {
 	Err() error
 }
 
+var errPanicked = errors.New("fn panicked")
+
 // rowBatch is how many rows the reader hands the decoder at once.
 const rowBatch = 256
 
@@ -24,16 +27,18 @@ const rowBatch = 256
 // dates, JSON) and calls fn, so a long read (an export) takes the time of
 // the slower side rather than of both. fn is called from one goroutine at
 // a time, never two at once; memory holds two batches. When fn
-// fails, the reading stops and its error is returned.
+// fails, the reading stops and its error is returned; when it panics, the
+// panic goes on in the caller's goroutine, as if fn had run there.
 func EachIncident(rows Rows, fn func(geo.Incident) error) error {
 	batch := make([]rawIncident, 0, rowBatch)
 	var (
-		batches chan []rawIncident
-		free    chan []rawIncident
-		done    chan struct{}
-		ferr    error // fn's or a decoding error; read after done
-		failed  atomic.Bool
-		serr    error // the reader's
+		batches  chan []rawIncident
+		free     chan []rawIncident
+		done     chan struct{}
+		ferr     error // fn's or a decoding error; read after done
+		failed   atomic.Bool
+		serr     error // the reader's
+		panicked any   // fn's panic on the other goroutine; read after done
 	)
 	decode := func(b []rawIncident) error {
 		for i := range b {
@@ -62,7 +67,15 @@ func EachIncident(rows Rows, fn func(geo.Incident) error) error {
 				defer close(done)
 				for b := range batches {
 					if ferr == nil {
-						if ferr = decode(b); ferr != nil {
+						func() {
+							defer func() {
+								if p := recover(); p != nil {
+									panicked, ferr = p, errPanicked
+								}
+							}()
+							ferr = decode(b)
+						}()
+						if ferr != nil {
 							failed.Store(true)
 						}
 					}
@@ -80,6 +93,9 @@ func EachIncident(rows Rows, fn func(geo.Incident) error) error {
 	if batches != nil {
 		close(batches)
 		<-done
+		if panicked != nil {
+			panic(panicked)
+		}
 	}
 	if ferr == nil && serr == nil {
 		ferr = decode(batch)

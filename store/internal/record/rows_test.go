@@ -108,4 +108,20 @@ func TestEachIncidentHandsOnEveryRowInOrder(t *testing.T) {
 			t.Errorf("scan failing at %d: %v", r.failScan, err)
 		}
 	}
+
+	// A panic in fn, on the decoding goroutine, reaches the caller, where a
+	// server's recovery turns it into a 500 rather than a crash.
+	func() {
+		defer func() {
+			if p := recover(); p != "boom" {
+				t.Errorf("fn's panic on row %d: recovered %v", 3*rowBatch, p)
+			}
+		}()
+		EachIncident(&fakeRows{n: 5 * rowBatch}, func(inc geo.Incident) error {
+			if inc.ID == 3*rowBatch {
+				panic("boom")
+			}
+			return nil
+		})
+	}()
 }
