@@ -22,10 +22,10 @@ func (db *DB) Incidents(ctx context.Context, f geo.Filter) (geo.Page, error) {
 	where, args := whereClause(f, true)
 	page := geo.Page{Incidents: []geo.Incident{}}
 	err := db.read(ctx, func(tx *Tx) error {
-		if current := f; f.BBox != nil && !f.MarkerInBox {
-			if current.AsOf = (time.Time{}); summarized(current) {
-				return boxPage(ctx, tx, f, &page)
-			}
+		unpinned := f // a pinned box reads the versions' R*Tree the same way
+		unpinned.AsOf = time.Time{}
+		if summarized(unpinned) && f.BBox != nil && !f.MarkerInBox {
+			return boxPage(ctx, tx, f, &page)
 		}
 		var err error
 		if summarized(f) && f.BBox == nil {
