@@ -131,42 +131,48 @@ func summaryCount(ctx context.Context, tx *Tx, f geo.Filter) (int, *orb.Bound, e
 // with AsOf reads the versions' R*Tree the same way (pinnedCount,
 // pinnedVersions).
 func boxPage(ctx context.Context, tx *Tx, f geo.Filter, page *geo.Page) error {
-	box, args := boxClause(f.BBox, incidentBox)
 	cond, cargs := spansWhere(f)
-	from := ` FROM incidents_rtree i WHERE ` + box + ` AND ` + cond
-	args = append(args, cargs...)
-	key, table := `i.id`, `incidents`
 	if f.AsOf.IsZero() {
+		box, bargs := boxClause(f.BBox, incidentBox)
+		args := append(bargs, cargs...)
+		from := ` FROM incidents_rtree i WHERE ` + box + ` AND ` + cond
 		if err := tx.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&page.NumberMatched); err != nil {
 			return fmt.Errorf("count incidents: %w", err)
 		}
-	} else {
-		// Counted as the versions the R*Tree decides alone, plus those that
-		// began or ended within a second of the pin, tested exactly.
-		key, table = `i.version_id`, `incident_versions`
-		count, cntArgs := pinnedCount(f.AsOf, f.BBox, cond, cargs)
-		if err := tx.QueryRowContext(ctx, count, cntArgs...).Scan(&page.NumberMatched); err != nil {
-			return fmt.Errorf("count incidents: %w", err)
+		if page.NumberMatched == 0 {
+			return nil
 		}
-		box, args = pinnedVersions(f.AsOf, f.BBox)
-		from = ` FROM incident_versions_rtree i WHERE ` + box + ` AND ` + cond
-		args = append(args, cargs...)
+		// A dense box is read in date order from the dates' index, testing
+		// the box there, until the page is full: about (offset+limit) ×
+		// all/matched entries. A sparse one is sorted from the R*Tree, whose
+		// carried columns cost about five index entries a row.
+		all, _, err := summaryCount(ctx, tx, geo.Filter{})
+		if err != nil {
+			return err
+		}
+		if float64(f.Offset+f.Limit)*float64(all)/float64(page.NumberMatched) < 5*float64(page.NumberMatched) {
+			from = ` FROM incidents i INDEXED BY incidents_event_date WHERE ` + box + ` AND ` + cond
+		}
+		return pageOf(ctx, tx, f, `i.id`, `incidents`, from, args, page)
+	}
+	// Counted as the versions the R*Tree decides alone, plus those that
+	// began or ended within a second of the pin, tested exactly; the page is
+	// always sorted from the R*Tree (versions have no index on dates).
+	count, countArgs := pinnedCount(f.AsOf, f.BBox, cond, cargs)
+	if err := tx.QueryRowContext(ctx, count, countArgs...).Scan(&page.NumberMatched); err != nil {
+		return fmt.Errorf("count incidents: %w", err)
 	}
 	if page.NumberMatched == 0 {
 		return nil
 	}
-	// A dense box is read in date order from the dates' index, testing the
-	// box there, until the page is full: about (offset+limit) × all/matched
-	// entries. A sparse one is sorted from the R*Tree, whose carried
-	// columns cost about five index entries a row. (Versions have no such
-	// index: a pinned page is always sorted from the R*Tree.)
-	all, _, err := summaryCount(ctx, tx, geo.Filter{})
-	if err != nil {
-		return err
-	}
-	if f.AsOf.IsZero() && float64(f.Offset+f.Limit)*float64(all)/float64(page.NumberMatched) < 5*float64(page.NumberMatched) {
-		from = ` FROM incidents i INDEXED BY incidents_event_date WHERE ` + box + ` AND ` + cond
-	}
+	box, bargs := pinnedVersions(f.AsOf, f.BBox)
+	return pageOf(ctx, tx, f, `i.version_id`, `incident_versions`, ` FROM incident_versions_rtree i WHERE `+box+` AND `+cond,
+		append(bargs, cargs...), page)
+}
+
+// pageOf fills page with the rows of table named by key (i.id, or
+// i.version_id) that from selects, in f's order, offset and limit.
+func pageOf(ctx context.Context, tx *Tx, f geo.Filter, key, table, from string, args []any, page *geo.Page) error {
 	rows, err := tx.QueryContext(ctx, `SELECT `+key+`, i.id`+from+order(f)+` LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return fmt.Errorf("query incidents: %w", err)

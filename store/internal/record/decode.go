@@ -14,12 +14,9 @@ import (
 // which decides. Both give the same values (FuzzDecodeColumns).
 
 // decodeColumn reads a JSON column into v, which is empty (nil) before:
-// the empty values most rows hold need no decoding.
+// the empty values most rows hold need no decoding. (Sources read as
+// "[]" are an empty list, not nil, as json.Unmarshal gives them.)
 func decodeColumn(s string, v any) error {
-	switch s {
-	case "[]", "{}", "null":
-		return nil
-	}
 	switch v := v.(type) {
 	case *[]geo.Source:
 		if out, ok := decodeSources(s); ok {
@@ -32,6 +29,10 @@ func decodeColumn(s string, v any) error {
 			*v = out
 			return nil
 		}
+	}
+	switch s {
+	case "[]", "{}", "null":
+		return nil
 	}
 	return json.Unmarshal([]byte(s), v)
 }

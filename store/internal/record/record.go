@@ -79,9 +79,7 @@ func (r *rawIncident) decode() (geo.Incident, error) {
 	if len(inc.ACLED) == 0 {
 		inc.ACLED = nil
 	}
-	if r.sources == "[]" {
-		inc.Sources = []geo.Source{}
-	} else if err := decodeColumn(r.sources, &inc.Sources); err != nil {
+	if err := decodeColumn(r.sources, &inc.Sources); err != nil {
 		return inc, fmt.Errorf("incident %d sources: %w", inc.ID, err)
 	}
 	if err := decodeColumn(r.disagreements, &inc.Disagreements); err != nil {
