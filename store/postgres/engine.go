@@ -26,7 +26,7 @@ func (e engine) Write(ctx context.Context, public bool, fn func(core.Tx) error) 
 }
 
 func (engine) Put(ctx context.Context, tx core.Tx, inc *geo.Incident, lines record.ContextLines, change string) (bool, error) {
-	return putIncident(ctx, tx.(*Tx), inc, lines, change)
+	return putIncident(ctx, tx.(*Tx), inc, lines, change, nil)
 }
 
 func (engine) Delete(ctx context.Context, tx core.Tx, id int64) error {

@@ -146,7 +146,10 @@ func importTx(ctx context.Context, tx *Tx, read func(put func(*geo.Incident) err
 		return 0, 0, fmt.Errorf("import: %w", err)
 	}
 	created, updated, err = core.ImportEach(read,
-		func(inc *geo.Incident) (bool, error) { return putIncident(ctx, tx, inc, lines, "") },
+		func(inc *geo.Incident) (record.Row, error) { return core.Encode(tx, inc, lines) },
+		func(inc *geo.Incident, row record.Row) (bool, error) {
+			return putIncident(ctx, tx, inc, lines, "", row)
+		},
 		func() error {
 			// From bulkRows rows, and half as many as were stored, the
 			// summaries are summed once at the end rather than row by row.
@@ -209,8 +212,8 @@ var values = func() string {
 // putIncident inserts inc (ID 0: a new ID) or replaces the row with its ID
 // and records the version, of kind change ("" for create or edit, as it
 // turns out). It reports whether a row was created.
-func putIncident(ctx context.Context, tx *Tx, inc *geo.Incident, lines record.ContextLines, change string) (bool, error) {
-	created, row, err := tx.db.Prepare(ctx, tx, inc, lines)
+func putIncident(ctx context.Context, tx *Tx, inc *geo.Incident, lines record.ContextLines, change string, row record.Row) (bool, error) {
+	created, row, err := tx.db.Prepare(ctx, tx, inc, lines, row)
 	if err != nil {
 		return false, err
 	}

@@ -74,7 +74,17 @@ func (db *DB) IncidentsNear(ctx context.Context, p orb.Point, km float64, except
 // Import stores, in one transaction, every incident that read hands to
 // put, as ImportIncidents does, one at a time: memory stays flat however
 // many there are. If read or a put fails, nothing is stored.
+//
+// Its transaction keeps statement journals in memory: each row's R*Tree
+// entries are written by statements nested in the insert, which SQLite
+// journals, and once a journal outgrew 64 KiB every later one went to a
+// temporary file, about 17 KB of writes a row. The indexes are built at
+// the end with the sort spilling to a file again, so memory stays flat.
 func (db *DB) Import(ctx context.Context, read func(put func(*geo.Incident) error) error) (created, updated int, err error) {
+	if err := tempStore(ctx, db.writer, "MEMORY"); err != nil { // before BEGIN: SQLite reads it there
+		return 0, 0, fmt.Errorf("import: %w", err)
+	}
+	defer tempStore(context.WithoutCancel(ctx), db.writer, "DEFAULT")
 	err = db.write(ctx, func(tx *Tx) error {
 		lines, err := tx.db.ContextLines(ctx, coreTx{tx})
 		if err != nil {
@@ -85,7 +95,10 @@ func (db *DB) Import(ctx context.Context, read func(put func(*geo.Incident) erro
 			return fmt.Errorf("import: %w", err)
 		}
 		created, updated, err = core.ImportEach(read,
-			func(inc *geo.Incident) (bool, error) { return putIncident(ctx, tx, inc, lines, "") },
+			func(inc *geo.Incident) (record.Row, error) { return core.Encode(coreTx{tx}, inc, lines) },
+			func(inc *geo.Incident, row record.Row) (bool, error) {
+				return putIncident(ctx, tx, inc, lines, "", row)
+			},
 			func() error { return bulk.row(ctx, tx) })
 		if err != nil {
 			return err
@@ -109,15 +122,15 @@ func deleteIncident(ctx context.Context, tx *Tx, id int64) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM incidents_rtree WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("delete incident %d: %w", id, err)
 	}
-	return recordVersion(ctx, tx, id, geo.ChangeDelete)
+	return recordVersion(ctx, tx, id, geo.ChangeDelete, nil)
 }
 
 // putIncident inserts inc (ID 0: a new ID) or replaces the row with its ID,
 // keeps the R*Tree in step and records the version, of kind change (""
 // for create or edit, as it turns out). It reports whether a row was
 // created.
-func putIncident(ctx context.Context, tx *Tx, inc *geo.Incident, lines contextLines, change string) (bool, error) {
-	created, row, err := tx.db.Prepare(ctx, coreTx{tx}, inc, lines)
+func putIncident(ctx context.Context, tx *Tx, inc *geo.Incident, lines contextLines, change string, row record.Row) (bool, error) {
+	created, row, err := tx.db.Prepare(ctx, coreTx{tx}, inc, lines, row)
 	if err != nil {
 		return false, err
 	}
@@ -154,7 +167,7 @@ func putIncident(ctx context.Context, tx *Tx, inc *geo.Incident, lines contextLi
 			change = geo.ChangeCreate
 		}
 	}
-	if err := recordVersion(ctx, tx, inc.ID, change); err != nil {
+	if err := recordVersion(ctx, tx, inc.ID, change, row); err != nil {
 		return false, err
 	}
 	return created, nil
@@ -220,3 +233,13 @@ func eachIncident(ctx context.Context, q queryer, query string, args []any, fn f
 }
 
 type scanner = record.Scanner
+
+// tempStore sets where the writer keeps temporary files (statement
+// journals, sorts): MEMORY or DEFAULT (files). Outside a transaction or
+// in one that has opened no temporary table.
+func tempStore(ctx context.Context, e interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}, where string) error {
+	_, err := e.ExecContext(ctx, `PRAGMA temp_store = `+where)
+	return err
+}

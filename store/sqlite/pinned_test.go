@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -310,5 +312,61 @@ func TestVersionsRTreeCarriesTheVersions(t *testing.T) {
 	}
 	if migrated := carried(); !slices.Equal(migrated, written) {
 		t.Fatalf("after migration 013: %d entries, %d before, or other values", len(migrated), len(written))
+	}
+}
+
+// A version is written from the row the write made (not copied from the
+// table): after every kind of write, each incident's current version holds
+// exactly its row, value and type, column by column.
+func TestCurrentVersionsAreTheirRows(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	churn(t, db, rand.New(rand.NewPCG(7, 8)))
+	var cond []string
+	for _, c := range strings.Split(versionColumns, ",") {
+		c = strings.TrimSpace(c)
+		cond = append(cond, `v.`+c+` IS NOT i.`+c+` OR typeof(v.`+c+`) <> typeof(i.`+c+`)`)
+	}
+	var current, differ int
+	if err := db.writer.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(`+strings.Join(cond, ` OR `)+`), 0)
+		FROM incidents i JOIN incident_versions v ON v.id = i.id AND v.valid_to IS NULL`).Scan(&current, &differ); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := db.CountIncidents(ctx); current != n || differ > 0 {
+		t.Errorf("%d of %d incidents have a current version; %d of those differ from their rows", current, n, differ)
+	}
+}
+
+// An import whose context ends while it writes keeps nothing and says so,
+// though its rows' statements run unwatched (the context is checked before
+// each).
+func TestImportCancelledKeepsNothing(t *testing.T) {
+	db := openTestDB(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	r := rand.New(rand.NewPCG(9, 10))
+	after := 0 // incidents read after the cancel
+	_, _, err := db.Import(ctx, func(put func(*geo.Incident) error) error {
+		for i := range 3 * bulkRows {
+			if i == 2*bulkRows {
+				cancel()
+			}
+			if i >= 2*bulkRows {
+				after++
+			}
+			inc := randomIncident(r, i)
+			if err := put(&inc); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("got %v, want context.Canceled", err)
+	}
+	if after > 1000 { // the next row's write sees it; reading stops a few batches on
+		t.Errorf("read %d incidents after the cancel, want it to stop within a few batches", after)
+	}
+	if n, _ := db.CountIncidents(context.Background()); n != 0 {
+		t.Errorf("%d incidents kept after a cancelled import, want 0", n)
 	}
 }

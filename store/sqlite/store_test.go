@@ -745,3 +745,38 @@ func ptrString(x *float64) string {
 	}
 	return strconv.FormatFloat(*x, 'f', 1, 64)
 }
+
+// An incident keeps the time it was created through edits and through
+// imports that replace it; updated_at moves with each write.
+func TestCreatedAtStaysThroughEditsAndImports(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	at := func(h int) time.Time { return time.Date(2026, 1, 2, h, 0, 0, 0, time.UTC) }
+	db.Now = func() time.Time { return at(1) }
+	inc := incidentAt("kept", orb.Point{11.2, 33.1}, "2016-03-02")
+	if err := db.CreateIncident(ctx, &inc); err != nil {
+		t.Fatal(err)
+	}
+	check := func(when string, updated time.Time) {
+		t.Helper()
+		got, err := db.Incident(ctx, inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.CreatedAt.Equal(at(1)) || !got.UpdatedAt.Equal(updated) {
+			t.Errorf("after %s: created %v, updated %v; want %v and %v", when, got.CreatedAt, got.UpdatedAt, at(1), updated)
+		}
+	}
+	db.Now = func() time.Time { return at(2) }
+	inc.Title = "edited"
+	if err := db.UpdateIncident(ctx, &inc); err != nil {
+		t.Fatal(err)
+	}
+	check("an edit", at(2))
+	db.Now = func() time.Time { return at(3) }
+	inc.Title = "imported again"
+	if _, _, err := db.ImportIncidents(ctx, []geo.Incident{inc}); err != nil {
+		t.Fatal(err)
+	}
+	check("an import replacing it", at(3))
+}

@@ -39,7 +39,7 @@ func rebuildSummaries(ctx context.Context, tx *Tx) error {
 type bulk struct {
 	stored, rows int
 	on           bool
-	indexes      []string // the CREATE INDEX statements to run at the end
+	indexes      []string // the CREATE INDEX and TRIGGER statements to run at the end
 }
 
 func newBulk(ctx context.Context, tx *Tx) (*bulk, error) {
@@ -59,29 +59,35 @@ func (b *bulk) row(ctx context.Context, tx *Tx) error {
 		return err
 	}
 	// Not the ones an import looks rows up by: the unique ones, and the
-	// versions by incident.
-	rows, err := tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_master
-		WHERE type = 'index' AND tbl_name IN ('incidents', 'incident_versions') AND sql IS NOT NULL
-		AND sql NOT LIKE 'CREATE UNIQUE%' AND name <> 'incident_versions_id'`)
+	// versions by incident. The summary triggers go too (they do nothing
+	// in bulk), so that an insert is one row's write, with no statement
+	// journal.
+	rows, err := tx.QueryContext(ctx, `SELECT type, name, sql FROM sqlite_master
+		WHERE (type = 'index' AND tbl_name IN ('incidents', 'incident_versions') AND sql IS NOT NULL
+			AND sql NOT LIKE 'CREATE UNIQUE%' AND name <> 'incident_versions_id')
+		OR (type = 'trigger' AND name LIKE 'incidents_summaries_%')`)
 	if err != nil {
 		return err
 	}
-	var names []string
+	var drops []string
 	for rows.Next() {
-		var name, create string
-		if err := rows.Scan(&name, &create); err != nil {
+		var typ, name, create string
+		if err := rows.Scan(&typ, &name, &create); err != nil {
 			rows.Close()
 			return err
 		}
-		names, b.indexes = append(names, name), append(b.indexes, create)
+		drops, b.indexes = append(drops, `DROP `+typ+` "`+name+`"`), append(b.indexes, create)
 	}
 	rows.Close()
-	for _, name := range names {
-		if _, err := tx.ExecContext(ctx, `DROP INDEX "`+name+`"`); err != nil {
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, drop := range drops {
+		if _, err := tx.ExecContext(ctx, drop); err != nil {
 			return err
 		}
 	}
-	return rows.Err()
+	return nil
 }
 
 // end turns the triggers on again, builds the indexes and rebuilds the
@@ -91,6 +97,11 @@ func (b *bulk) end(ctx context.Context, tx *Tx) error {
 		return nil
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE summary_state SET bulk = 0`); err != nil {
+		return err
+	}
+	// Sorts for the indexes in files (sized by the page cache), not in
+	// memory, whatever Import set for the rows.
+	if err := tempStore(ctx, tx, "DEFAULT"); err != nil {
 		return err
 	}
 	for _, create := range b.indexes {

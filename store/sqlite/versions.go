@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"time"
@@ -115,7 +116,10 @@ const indexVersions = `INSERT OR REPLACE INTO incident_versions_rtree (version_i
 // deletion starts no new version: it is recorded as a version that stood
 // for no time, a tombstone that keeps the last content. It runs in the
 // transaction of the change.
-func recordVersion(ctx context.Context, tx *Tx, id int64, change string) error {
+// row, when given, is the incident's row as just written: the version is
+// written from it (a plain insert, which needs no statement journal, where
+// copying the row needs one), not copied from the table.
+func recordVersion(ctx context.Context, tx *Tx, id int64, change string, row record.Row) error {
 	at := versionTime(tx.now)
 	e := geo.EditOf(ctx)
 	if change != geo.ChangeCreate { // a new incident has no version to end
@@ -126,8 +130,15 @@ func recordVersion(ctx context.Context, tx *Tx, id int64, change string) error {
 	if change == geo.ChangeDelete {
 		return nil
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO incident_versions (valid_from, author, edit_summary, change, `+versionColumns+`)
-		SELECT ?, ?, ?, ?, `+versionColumns+` FROM incidents WHERE id = ?`, at, e.Author, e.Summary, change, id)
+	var res sql.Result
+	var err error
+	if row != nil {
+		res, err = tx.ExecContext(ctx, `INSERT INTO incident_versions (valid_from, author, edit_summary, change, id, `+record.InsertColumns+`)
+			VALUES (?, ?, ?, ?, ?`+repeat(len(row))+`)`, append([]any{at, e.Author, e.Summary, change, id}, row...)...)
+	} else {
+		res, err = tx.ExecContext(ctx, `INSERT INTO incident_versions (valid_from, author, edit_summary, change, `+versionColumns+`)
+			SELECT ?, ?, ?, ?, `+versionColumns+` FROM incidents WHERE id = ?`, at, e.Author, e.Summary, change, id)
+	}
 	if err != nil {
 		return fmt.Errorf("record version of incident %d: %w", id, err)
 	}

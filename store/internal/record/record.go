@@ -107,8 +107,12 @@ const InsertColumns = `title, summary, event_date, date_first, date_last, time_p
 	location, admin1, country, geo_precision, geom, min_x, min_y, max_x, max_y, sources, disagreements,
 	tags, notes, created_at, updated_at, border_km, barrier_km, crossing_km, px, py, mx, my, external_id, acled`
 
-// GeomArg is the position of the geometry (WKB) in a Row.
-const GeomArg = 19
+// GeomArg and CreatedArg are the positions of the geometry (WKB) and of
+// created_at in a Row.
+const (
+	GeomArg    = 19
+	CreatedArg = 28
+)
 
 // Encode sets inc's derived values (distances to lines, times: created
 // is its creation time, now the write's) and returns its row.
