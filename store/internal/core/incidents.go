@@ -103,6 +103,11 @@ func ImportEach(read func(put func(*geo.Incident) error) error, encode func(*geo
 		var b []item
 		send := func() bool {
 			select {
+			case <-stop: // before a send that would also be ready
+				return false
+			default:
+			}
+			select {
 			case batches <- b:
 				b = make([]item, 0, batch)
 				return true
@@ -134,49 +139,46 @@ func ImportEach(read func(put func(*geo.Incident) error) error, encode func(*geo
 		readErr <- err
 	}()
 	n := 0
+	write := func(it item) error {
+		if it.err != nil {
+			return it.err
+		}
+		if row != nil {
+			if err := row(); err != nil {
+				return fmt.Errorf("import: %w", err)
+			}
+		}
+		isNew, err := put(it.inc, it.row)
+		switch {
+		case err != nil:
+			return fmt.Errorf("import incident %d: %w", n, err)
+		case isNew:
+			created++
+		default:
+			updated++
+		}
+		n++
+		return nil
+	}
+batches:
 	for b := range batches {
 		for _, it := range b {
-			if err == nil {
-				err = it.err
-			}
-			if err == nil && row != nil {
-				if rerr := row(); rerr != nil {
-					err = fmt.Errorf("import: %w", rerr)
+			if err = write(it); err != nil {
+				close(stop)
+				for range batches { // let read see the stop and return
 				}
+				break batches
 			}
-			if err == nil {
-				isNew, perr := put(it.inc, it.row)
-				switch {
-				case perr != nil:
-					err = fmt.Errorf("import incident %d: %w", n, perr)
-				case isNew:
-					created++
-				default:
-					updated++
-				}
-			}
-			n++
-		}
-		if err != nil {
-			break
-		}
-	}
-	if err != nil {
-		close(stop)
-		for range batches { // let read see the stop and return
 		}
 	}
 	rerr := <-readErr
 	if panicked != nil {
 		panic(panicked)
 	}
-	switch {
-	case err != nil: // the writes' error, whatever read made of it
-		return created, updated, err
-	case rerr != nil:
-		return created, updated, rerr
-	}
-	return created, updated, nil
+	if err == nil {
+		err = rerr
+	} // else the writes' error, whatever read made of it
+	return created, updated, err
 }
 
 // errStopped is what read's put returns once the writes have stopped.

@@ -121,8 +121,10 @@ func TestImportEachReadsAheadOfTheWrites(t *testing.T) {
 		if !r.readReturned || !r.readSawStopped {
 			t.Errorf("read returned %v, saw its put fail %v: want both before ImportEach returns", r.readReturned, r.readSawStopped)
 		}
-		if len(r.puts) != 300 || len(r.encodes) > 300+3*128 {
-			t.Errorf("put %d (want 300), read %d (want at most two batches more)", len(r.puts), len(r.encodes))
+		// Read is a few batches ahead, and may read a few more while the
+		// writes drain them; far from the 100 000 it would read on to.
+		if len(r.puts) != 300 || len(r.encodes) > 300+10*128 {
+			t.Errorf("put %d (want 300), read %d (want at most a few batches more)", len(r.puts), len(r.encodes))
 		}
 	})
 	t.Run("invalid", func(t *testing.T) {
