@@ -79,7 +79,8 @@ func (db *DB) IncidentsNear(ctx context.Context, p orb.Point, km float64, except
 // entries are written by statements nested in the insert, which SQLite
 // journals, and once a journal outgrew 64 KiB every later one went to a
 // temporary file, about 17 KB of writes a row. The indexes are built at
-// the end with the sort spilling to a file again, so memory stays flat.
+// the end with their sorts in files again, in buffers the size of the
+// page cache.
 func (db *DB) Import(ctx context.Context, read func(put func(*geo.Incident) error) error) (created, updated int, err error) {
 	if err := tempStore(ctx, db.writer, "MEMORY"); err != nil { // before BEGIN: SQLite reads it there
 		return 0, 0, fmt.Errorf("import: %w", err)

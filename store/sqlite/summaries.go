@@ -33,9 +33,9 @@ func rebuildSummaries(ctx context.Context, tx *Tx) error {
 // bulk turns the summary triggers off for an import once it has written
 // so many rows that summing them all again at the end is cheaper than
 // keeping the summaries row by row: from bulkRows rows, and half as many
-// as were stored before. It drops the plain indexes of incidents and their
-// versions too, and
-// builds them again at the end, from sorted rows, in the same transaction.
+// as were stored before. It drops the triggers and the plain indexes of
+// incidents and their versions, and makes them again at the end (the
+// indexes from sorted rows), in the same transaction.
 type bulk struct {
 	stored, rows int
 	on           bool
