@@ -30,7 +30,7 @@ func rebuildSummaries(ctx context.Context, tx *Tx) error {
 	return err
 }
 
-// bulk turns the summary triggers off for an import once it has written
+// bulk takes the summary triggers away for an import once it has written
 // so many rows that summing them all again at the end is cheaper than
 // keeping the summaries row by row: from bulkRows rows, and half as many
 // as were stored before. It drops the triggers and the plain indexes of
@@ -55,13 +55,10 @@ func (b *bulk) row(ctx context.Context, tx *Tx) error {
 		return nil
 	}
 	b.on = true
-	if _, err := tx.ExecContext(ctx, `UPDATE summary_state SET bulk = 1`); err != nil {
-		return err
-	}
 	// Not the ones an import looks rows up by: the unique ones, and the
-	// versions by incident. The summary triggers go too (they do nothing
-	// in bulk), so that an insert is one row's write, with no statement
-	// journal.
+	// versions by incident. The summary triggers go too, so that an
+	// insert is one row's write, with no statement journal (their
+	// summary_state.bulk test, from before they were dropped, stays 0).
 	rows, err := tx.QueryContext(ctx, `SELECT type, name, sql FROM sqlite_master
 		WHERE (type = 'index' AND tbl_name IN ('incidents', 'incident_versions') AND sql IS NOT NULL
 			AND sql NOT LIKE 'CREATE UNIQUE%' AND name <> 'incident_versions_id')
@@ -90,14 +87,11 @@ func (b *bulk) row(ctx context.Context, tx *Tx) error {
 	return nil
 }
 
-// end turns the triggers on again, builds the indexes and rebuilds the
+// end makes the triggers again, builds the indexes and rebuilds the
 // summaries, if bulk was on, before the import commits.
 func (b *bulk) end(ctx context.Context, tx *Tx) error {
 	if !b.on {
 		return nil
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE summary_state SET bulk = 0`); err != nil {
-		return err
 	}
 	// Sorts for the indexes in files (sized by the page cache), not in
 	// memory, whatever Import set for the rows.
