@@ -3,6 +3,8 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"math"
+	"strings"
 
 	"github.com/borderwatch/borderwatch/geo"
 	"github.com/borderwatch/borderwatch/store/internal/core"
@@ -147,18 +149,12 @@ func boxPage(ctx context.Context, tx *Tx, f geo.Filter, page *geo.Page) error {
 		if page.NumberMatched == 0 {
 			return nil
 		}
-		// A dense box is read in date order from the dates' index, testing
-		// the box there, until the page is full: about (offset+limit) ×
-		// all/matched entries. A sparse one is sorted from the R*Tree, whose
-		// carried columns cost about five index entries a row.
 		all, _, err := summaryCount(ctx, tx, geo.Filter{})
 		if err != nil {
 			return err
 		}
-		if float64(f.Offset+f.Limit)*float64(all)/float64(page.NumberMatched) < 5*float64(page.NumberMatched) {
-			from = ` FROM incidents i INDEXED BY incidents_event_date WHERE ` + box + ` AND ` + cond
-		}
-		return pageOf(ctx, tx, f, `i.id`, `incidents`, from, args, page)
+		q, qargs := boxPageQuery(boxWay(f, all, page.NumberMatched), f, box, bargs, cond, cargs)
+		return pageOf(ctx, tx, `incidents`, `i.id`, q, qargs, page)
 	}
 	// Counted as the versions the R*Tree decides alone, plus those that
 	// began or ended within a second of the pin, tested exactly; the page is
@@ -171,14 +167,109 @@ func boxPage(ctx context.Context, tx *Tx, f geo.Filter, page *geo.Page) error {
 		return nil
 	}
 	box, bargs := pinnedVersions(f.AsOf, f.BBox)
-	return pageOf(ctx, tx, f, `i.version_id`, `incident_versions`, ` FROM incident_versions_rtree i WHERE `+box+` AND `+cond,
-		append(bargs, cargs...), page)
+	return pageOf(ctx, tx, `incident_versions`, `i.version_id`, `SELECT i.version_id, i.id, i.event_date FROM incident_versions_rtree i WHERE `+box+` AND `+cond+order(f)+` LIMIT ? OFFSET ?`,
+		append(append(bargs, cargs...), f.Limit, f.Offset), page)
+}
+
+// cellKey is the cell of incidents_cell_date (migration 014) an incident
+// lies in, as that index has it.
+const cellKey = `(CASE
+    WHEN CAST((min_x + 180) * 2 AS INTEGER) = CAST((max_x + 180) * 2 AS INTEGER)
+     AND CAST((min_y + 90) * 2 AS INTEGER) = CAST((max_y + 90) * 2 AS INTEGER)
+    THEN CAST((min_x + 180) * 2 AS INTEGER) * 1000 + CAST((min_y + 90) * 2 AS INTEGER)
+    ELSE -1 END)`
+
+// Costs of the ways to a box's page, in date-index entries read (about
+// 55 ns each on the 1M benchmark): the R*Tree's matches are sorted at
+// about five entries a match (the columns it carries are read from its
+// rowid table); a cell's date order costs about cellCost to start and
+// merge (measured: 4 cells in 0.29 ms, 19 in 0.67 ms, against 0.9 ms for
+// 15 000 entries of the date order).
+const (
+	rtreeCost = 5
+	cellCost  = 600
+	maxCells  = 64
+)
+
+// The ways to a box's page. A dense box is read in date order from the
+// dates' index, testing the box there, until the page is full: about
+// (offset+limit) × all/matched entries. A sparse one is sorted from the
+// R*Tree. A small one in between is the merge of the date orders of the
+// cells it meets (and of the incidents over a cell's edge), each read
+// only up to the page's last date.
+const (
+	byDates = iota
+	byRTree
+	byCells
+)
+
+// boxWay is the cheapest way to the page of f when matched of all
+// incidents are in its box.
+func boxWay(f geo.Filter, all, matched int) int {
+	dates := float64(f.Offset+f.Limit) * float64(all) / float64(matched)
+	cells := math.Inf(1)
+	if n := len(boxCells(f.BBox)); n > 0 { // none: too many
+		cells = cellCost * float64(n+1)
+	}
+	switch {
+	case rtreeCost*float64(matched) < min(dates, cells):
+		return byRTree
+	case dates < cells:
+		return byDates
+	}
+	return byCells
+}
+
+// boxCells are the numbers of the cells of incidents_cell_date that b
+// meets; none when they are more than maxCells.
+func boxCells(b *orb.Bound) []int {
+	x0, x1 := math.Floor((b.Min[0]+180)*2), math.Floor((b.Max[0]+180)*2)
+	y0, y1 := math.Floor((b.Min[1]+90)*2), math.Floor((b.Max[1]+90)*2)
+	if (x1-x0+1)*(y1-y0+1) > maxCells {
+		return nil
+	}
+	var cells []int
+	for x := int(x0); x <= int(x1); x++ {
+		for y := int(y0); y <= int(y1); y++ {
+			cells = append(cells, x*1000+y)
+		}
+	}
+	return cells
+}
+
+// boxPageQuery is the query, the way given, for the page of f in box (a
+// condition on i, with bargs) of cond's types and dates: each row's id
+// twice, and its date.
+func boxPageQuery(way int, f geo.Filter, box string, bargs []any, cond string, cargs []any) (string, []any) {
+	args := append(append([]any{}, bargs...), cargs...)
+	page := []any{f.Limit, f.Offset}
+	switch way {
+	case byRTree:
+		return `SELECT i.id, i.id, i.event_date FROM incidents_rtree i WHERE ` + box + ` AND ` + cond + order(f) + ` LIMIT ? OFFSET ?`,
+			append(args, page...)
+	case byDates:
+		return `SELECT i.id, i.id, i.event_date FROM incidents i INDEXED BY incidents_event_date WHERE ` + box + ` AND ` + cond + order(f) + ` LIMIT ? OFFSET ?`,
+			append(args, page...)
+	}
+	arm := `SELECT i.id, i.id, i.event_date FROM incidents i INDEXED BY incidents_cell_date WHERE ` + cellKey + ` = ? AND ` + box + ` AND ` + cond
+	arms := []string{arm}
+	margs := append([]any{-1}, args...) // over a cell's edge
+	for _, c := range boxCells(f.BBox) {
+		arms = append(arms, arm)
+		margs = append(append(margs, c), args...)
+	}
+	// A compound's ORDER BY names its columns: 3 is the date, 1 the id.
+	by := ` ORDER BY 3, 1`
+	if f.Newest {
+		by = ` ORDER BY 3 DESC, 1 DESC`
+	}
+	return strings.Join(arms, ` UNION ALL `) + by + ` LIMIT ? OFFSET ?`, append(margs, page...)
 }
 
 // pageOf fills page with the rows of table named by key (i.id, or
-// i.version_id) that from selects, in f's order, offset and limit.
-func pageOf(ctx context.Context, tx *Tx, f geo.Filter, key, table, from string, args []any, page *geo.Page) error {
-	rows, err := tx.QueryContext(ctx, `SELECT `+key+`, i.id`+from+order(f)+` LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+// i.version_id) that query selects (key, id and date), in order.
+func pageOf(ctx context.Context, tx *Tx, table, key, query string, args []any, page *geo.Page) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("query incidents: %w", err)
 	}
@@ -186,7 +277,8 @@ func pageOf(ctx context.Context, tx *Tx, f geo.Filter, key, table, from string, 
 	at := map[int64]int{} // where each incident goes (a pinned view has one version of each)
 	for rows.Next() {
 		var k, id int64
-		if err := rows.Scan(&k, &id); err != nil {
+		var date string
+		if err := rows.Scan(&k, &id, &date); err != nil {
 			rows.Close()
 			return fmt.Errorf("query incidents: %w", err)
 		}

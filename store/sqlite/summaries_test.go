@@ -230,6 +230,7 @@ func TestBoxPageAgreesWithTheRows(t *testing.T) {
 	if len(pins) < 6 {
 		t.Fatalf("churn made versions at %d moments", len(pins)/2)
 	}
+	cells := 0
 	for v := range 200 {
 		lon, lat, w := 9+r.Float64()*6, 30+r.Float64()*7, r.Float64()*3
 		f := geo.Filter{BBox: &orb.Bound{Min: orb.Point{lon - w, lat - w}, Max: orb.Point{lon + w, lat + w}},
@@ -262,6 +263,34 @@ func TestBoxPageAgreesWithTheRows(t *testing.T) {
 		if page.NumberMatched != len(want) || !slices.Equal(got, wantPage) {
 			t.Fatalf("view %d %+v: got %d matched, page %v; want %d, page %v", v, f, page.NumberMatched, got, len(want), wantPage)
 		}
+		if !f.AsOf.IsZero() {
+			continue
+		}
+		// Every way to the page gives it, whichever boxPage chose.
+		for way, name := range []string{"dates", "R*Tree", "cells"} {
+			if way == byCells && boxCells(f.BBox) == nil {
+				continue
+			}
+			cells += way / byCells
+			nf := f.Normalize()
+			cond, cargs := spansWhere(nf)
+			box, bargs := boxClause(nf.BBox, incidentBox)
+			q, args := boxPageQuery(way, nf, box, bargs, cond, cargs)
+			var p geo.Page
+			if err := db.read(ctx, func(tx *Tx) error { return pageOf(ctx, tx, `incidents`, `i.id`, q, args, &p) }); err != nil {
+				t.Fatal(err)
+			}
+			got = got[:0]
+			for _, inc := range p.Incidents {
+				got = append(got, inc.ID)
+			}
+			if !slices.Equal(got, wantPage) {
+				t.Fatalf("view %d %+v by %s: got page %v; want %v", v, f, name, got, wantPage)
+			}
+		}
+	}
+	if cells < 30 {
+		t.Errorf("%d views were read by cells: want 30 or more", cells)
 	}
 }
 
