@@ -104,6 +104,9 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	params.Del("_cache_size")
 	params.Del("_journal_mode") // set once by the writer; readers cannot change it
 	params.Set("mode", "ro")
+	// A request runs the same few queries as the last one did on its
+	// connection: preparing them was a tenth of a box's page.
+	params.Set("_stmt_cache_size", "64")
 	driver := "sqlite3"
 	if o.mapped {
 		driver = mappedDriver
