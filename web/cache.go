@@ -81,7 +81,8 @@ func (s *Server) cached(c echo.Context, etag string, next echo.HandlerFunc) erro
 		_, err := c.Response().Write(hit.body)
 		return err
 	}
-	w := &capture{ResponseWriter: c.Response().Writer, limit: 1 << 20}
+	w := &capture{ResponseWriter: c.Response().Writer, limit: 1 << 20, buf: buffers.Get().(*bytes.Buffer)}
+	defer w.release()
 	c.Response().Writer = w
 	err := next(c)
 	c.Response().Writer = w.ResponseWriter

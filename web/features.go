@@ -50,8 +50,9 @@ func (s *Server) handleItems(c echo.Context) error {
 	if wantsHTML(c) {
 		return s.featuresHTML(c, page)
 	}
-	var buf bytes.Buffer
-	if err := writeFeatures(&buf, page, s.now()); err != nil {
+	buf := buffers.Get().(*bytes.Buffer)
+	defer putBuffer(buf)
+	if err := writeFeatures(buf, page, s.now()); err != nil {
 		return err
 	}
 	return c.Blob(http.StatusOK, mediaGeoJSON, buf.Bytes())

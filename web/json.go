@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/borderwatch/borderwatch/geo"
@@ -50,7 +51,9 @@ type FeatureCollection struct {
 // foreign members. With display set, each incident also carries where the
 // map puts its marker and its labels, so the page need not derive them.
 func NewFeatureCollection(w io.Writer, display bool, members ...Member) *FeatureCollection {
-	fc := &FeatureCollection{w: bufio.NewWriterSize(w, 64<<10), display: display}
+	bw := writers.Get().(*bufio.Writer)
+	bw.Reset(w)
+	fc := &FeatureCollection{w: bw, display: display}
 	fc.w.WriteString(`{"type":"FeatureCollection"`)
 	for _, m := range members {
 		b, err := json.Marshal(m.Value)
@@ -126,8 +129,18 @@ func (fc *FeatureCollection) Close() error {
 		return fc.err
 	}
 	fc.w.WriteString("\n]}\n")
-	return fc.w.Flush()
+	if err := fc.w.Flush(); err != nil {
+		return err
+	}
+	fc.w.Reset(nil)
+	writers.Put(fc.w)
+	fc.w = nil
+	return nil
 }
+
+// writers are FeatureCollections' buffers, used again: a new one was a
+// twentieth of the bytes a page of features allocated.
+var writers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 64<<10) }}
 
 type clusterJSON struct {
 	Type       string           `json:"type"`

@@ -81,7 +81,7 @@ func (c *responseCache) remove(e *list.Element) {
 type capture struct {
 	http.ResponseWriter
 	status int
-	buf    bytes.Buffer
+	buf    *bytes.Buffer // from buffers
 	limit  int
 	over   bool
 }
@@ -98,7 +98,7 @@ func (w *capture) Write(b []byte) (int, error) {
 	if !w.over {
 		if w.buf.Len()+len(b) > w.limit {
 			w.over = true
-			w.buf = bytes.Buffer{}
+			w.buf.Reset()
 		} else {
 			w.buf.Write(b)
 		}
@@ -113,3 +113,18 @@ func (w *capture) Flush() {
 }
 
 func (w *capture) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// buffers are response bodies' buffers (a capture's, a page's), used
+// again: growing a new one to a page's size copied it three times over.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putBuffer(b *bytes.Buffer) {
+	b.Reset()
+	buffers.Put(b)
+}
+
+// release gives w's buffer back.
+func (w *capture) release() {
+	putBuffer(w.buf)
+	w.buf = nil
+}

@@ -3,6 +3,7 @@ package record
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 
 	"github.com/borderwatch/borderwatch/geo"
@@ -20,6 +21,11 @@ var errPanicked = errors.New("fn panicked")
 // rowBatch is how many rows the reader hands the decoder at once.
 const rowBatch = 256
 
+// firstBatches are EachIncident's first batches, used again: most reads
+// (a page) need no other, and a new one was the largest allocation of a
+// page's request (170 KB).
+var firstBatches = sync.Pool{New: func() any { b := make([]rawIncident, 0, rowBatch); return &b }}
+
 // EachIncident calls fn with the incident of each of rows (in the columns
 // of IncidentColumns), in their order, and returns rows' error. Past one
 // batch of rows, reading and decoding overlap: this goroutine reads and
@@ -30,7 +36,13 @@ const rowBatch = 256
 // fails, the reading stops and its error is returned; when it panics, the
 // panic goes on in the caller's goroutine, as if fn had run there.
 func EachIncident(rows Rows, fn func(geo.Incident) error) error {
-	batch := make([]rawIncident, 0, rowBatch)
+	kept := firstBatches.Get().(*[]rawIncident)
+	batch := (*kept)[:0]
+	defer func() { // once no goroutine holds batch
+		clear(batch)
+		*kept = batch[:0]
+		firstBatches.Put(kept)
+	}()
 	var (
 		batches  chan []rawIncident
 		free     chan []rawIncident
