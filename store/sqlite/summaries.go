@@ -28,6 +28,9 @@ func rebuildSummaries(ctx context.Context, tx *Tx) error {
 	if err := core.RebuildSummaries(ctx, coreTx{tx}, cell); err != nil {
 		return err
 	}
+	if err := rebuildCellCounts(ctx, tx); err != nil {
+		return fmt.Errorf("rebuild summaries: %w", err)
+	}
 	_, err := tx.ExecContext(ctx, `UPDATE summary_state SET stale = 0`)
 	return err
 }
@@ -133,17 +136,20 @@ func summaryCount(ctx context.Context, tx *Tx, f geo.Filter) (int, *orb.Bound, e
 }
 
 // boxPage reads one page of the incidents in f's box, of its types and
-// dates, through the R*Tree, which carries those columns: the count and
-// the order need no row, and only the page's rows are read. A view pinned
+// dates, counted from the cells' counts or the R*Tree (boxCount) and
+// ordered from an index or the R*Tree (boxWay): only the page's rows are
+// read. A view pinned
 // with AsOf reads the versions' R*Tree the same way (pinnedCount,
 // pinnedVersions).
 func boxPage(ctx context.Context, tx *Tx, f geo.Filter, page *geo.Page) error {
 	cond, cargs := spansWhere(f)
 	if f.AsOf.IsZero() {
 		box, bargs := boxClause(f.BBox, incidentBox)
-		args := append(bargs, cargs...)
-		from := ` FROM incidents_rtree i WHERE ` + box + ` AND ` + cond
-		if err := tx.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&page.NumberMatched); err != nil {
+		count, countArgs, err := boxCount(ctx, tx, f, box, bargs, cond, cargs)
+		if err != nil {
+			return fmt.Errorf("count incidents: %w", err)
+		}
+		if err := tx.QueryRowContext(ctx, count, countArgs...).Scan(&page.NumberMatched); err != nil {
 			return fmt.Errorf("count incidents: %w", err)
 		}
 		if page.NumberMatched == 0 {

@@ -230,7 +230,7 @@ func TestBoxPageAgreesWithTheRows(t *testing.T) {
 	if len(pins) < 6 {
 		t.Fatalf("churn made versions at %d moments", len(pins)/2)
 	}
-	cells := 0
+	cells, counted := 0, 0
 	for v := range 200 {
 		lon, lat, w := 9+r.Float64()*6, 30+r.Float64()*7, r.Float64()*3
 		f := geo.Filter{BBox: &orb.Bound{Min: orb.Point{lon - w, lat - w}, Max: orb.Point{lon + w, lat + w}},
@@ -266,15 +266,26 @@ func TestBoxPageAgreesWithTheRows(t *testing.T) {
 		if !f.AsOf.IsZero() {
 			continue
 		}
+		// The cells count it exactly, whichever way boxPage counted.
+		nf := f.Normalize()
+		box, bargs := boxClause(nf.BBox, incidentBox)
+		if q, args, ok := cellsCount(nf, box, bargs); ok && !hasDates(f) {
+			var n int
+			if err := db.reader.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n != len(want) {
+				t.Fatalf("view %d %+v: the cells count %d; want %d", v, f, n, len(want))
+			}
+			counted++
+		}
 		// Every way to the page gives it, whichever boxPage chose.
 		for way, name := range []string{"dates", "R*Tree", "cells"} {
 			if way == byCells && boxCells(f.BBox) == nil {
 				continue
 			}
 			cells += way / byCells
-			nf := f.Normalize()
 			cond, cargs := spansWhere(nf)
-			box, bargs := boxClause(nf.BBox, incidentBox)
 			q, args := boxPageQuery(way, nf, box, bargs, cond, cargs)
 			var p geo.Page
 			if err := db.read(ctx, func(tx *Tx) error { return pageOf(ctx, tx, `incidents`, `i.id`, q, args, &p) }); err != nil {
@@ -289,8 +300,8 @@ func TestBoxPageAgreesWithTheRows(t *testing.T) {
 			}
 		}
 	}
-	if cells < 30 {
-		t.Errorf("%d views were read by cells: want 30 or more", cells)
+	if cells < 30 || counted < 20 {
+		t.Errorf("%d views were read by cells and %d counted by them: want 30 and 20 or more", cells, counted)
 	}
 }
 
@@ -299,7 +310,7 @@ func TestSummariesMatchTheirRebuild(t *testing.T) {
 	ctx := context.Background()
 	db := openTestDB(t)
 	churn(t, db, rand.New(rand.NewPCG(5, 6)))
-	read := func() (cells, spans [][]any) {
+	read := func() (cells, spans, counts [][]any) {
 		tx, err := db.BeginTx(ctx, true)
 		if err != nil {
 			t.Fatal(err)
@@ -325,15 +336,16 @@ func TestSummariesMatchTheirRebuild(t *testing.T) {
 			return out
 		}
 		return table(`SELECT z, cx, cy, event_type, n, sum_id, round(sx, 6), round(sy, 6), min_x, min_y, max_x, max_y FROM cluster_cells ORDER BY 1, 2, 3, 4`, 12),
-			table(`SELECT * FROM incident_spans ORDER BY 1, 2, 3`, 8)
+			table(`SELECT * FROM incident_spans ORDER BY 1, 2, 3`, 8),
+			table(`SELECT * FROM cell_counts WHERE n > 0 ORDER BY 1, 2`, 3) // the triggers keep emptied cells at 0
 	}
-	cells, spans := read()
+	cells, spans, counts := read()
 	if err := db.write(ctx, func(tx *Tx) error { return rebuildSummaries(ctx, tx) }); err != nil {
 		t.Fatal(err)
 	}
-	cells2, spans2 := read()
-	if len(cells) < 1000 || len(spans) < 100 {
-		t.Fatalf("got %d cells and %d spans: too few to compare", len(cells), len(spans))
+	cells2, spans2, counts2 := read()
+	if len(cells) < 1000 || len(spans) < 100 || len(counts) < 1000 {
+		t.Fatalf("got %d cells, %d spans and %d cell counts: too few to compare", len(cells), len(spans), len(counts))
 	}
 	eq := func(a, b [][]any) bool {
 		return slices.EqualFunc(a, b, func(x, y []any) bool { return fmt.Sprint(x) == fmt.Sprint(y) })
@@ -343,6 +355,9 @@ func TestSummariesMatchTheirRebuild(t *testing.T) {
 	}
 	if !eq(spans, spans2) {
 		t.Errorf("the date spans the triggers kept (%d) differ from their rebuild (%d)", len(spans), len(spans2))
+	}
+	if !eq(counts, counts2) {
+		t.Errorf("the cell counts the triggers kept (%d) differ from their rebuild (%d)", len(counts), len(counts2))
 	}
 }
 
