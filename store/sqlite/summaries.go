@@ -160,7 +160,7 @@ func boxPage(ctx context.Context, tx *Tx, f geo.Filter, page *geo.Page) error {
 			return err
 		}
 		q, qargs := boxPageQuery(boxWay(f, all, page.NumberMatched), f, box, bargs, cond, cargs)
-		return pageOf(ctx, tx, `incidents`, `i.id`, q, qargs, page)
+		return pageOf(ctx, tx, f, `incidents`, `i.id`, q, qargs, page)
 	}
 	// Counted as the versions the R*Tree decides alone, plus those that
 	// began or ended within a second of the pin, tested exactly; the page is
@@ -173,7 +173,7 @@ func boxPage(ctx context.Context, tx *Tx, f geo.Filter, page *geo.Page) error {
 		return nil
 	}
 	box, bargs := pinnedVersions(f.AsOf, f.BBox)
-	return pageOf(ctx, tx, `incident_versions`, `i.version_id`, `SELECT i.version_id, i.id, i.event_date FROM incident_versions_rtree i WHERE `+box+` AND `+cond+order(f)+` LIMIT ? OFFSET ?`,
+	return pageOf(ctx, tx, f, `incident_versions`, `i.version_id`, `SELECT i.version_id AS k, i.id AS id, i.event_date AS d FROM incident_versions_rtree i WHERE `+box+` AND `+cond+order(f)+` LIMIT ? OFFSET ?`,
 		append(append(bargs, cargs...), f.Limit, f.Offset), page)
 }
 
@@ -244,20 +244,20 @@ func boxCells(b *orb.Bound) []int {
 }
 
 // boxPageQuery is the query, the way given, for the page of f in box (a
-// condition on i, with bargs) of cond's types and dates: each row's id
-// twice, and its date.
+// condition on i, with bargs) of cond's types and dates: each row's id as
+// k and id, and its date as d.
 func boxPageQuery(way int, f geo.Filter, box string, bargs []any, cond string, cargs []any) (string, []any) {
 	args := append(append([]any{}, bargs...), cargs...)
 	page := []any{f.Limit, f.Offset}
 	switch way {
 	case byRTree:
-		return `SELECT i.id, i.id, i.event_date FROM incidents_rtree i WHERE ` + box + ` AND ` + cond + order(f) + ` LIMIT ? OFFSET ?`,
+		return `SELECT i.id AS k, i.id AS id, i.event_date AS d FROM incidents_rtree i WHERE ` + box + ` AND ` + cond + order(f) + ` LIMIT ? OFFSET ?`,
 			append(args, page...)
 	case byDates:
-		return `SELECT i.id, i.id, i.event_date FROM incidents i INDEXED BY incidents_event_date WHERE ` + box + ` AND ` + cond + order(f) + ` LIMIT ? OFFSET ?`,
+		return `SELECT i.id AS k, i.id AS id, i.event_date AS d FROM incidents i INDEXED BY incidents_event_date WHERE ` + box + ` AND ` + cond + order(f) + ` LIMIT ? OFFSET ?`,
 			append(args, page...)
 	}
-	arm := `SELECT i.id, i.id, i.event_date FROM incidents i INDEXED BY incidents_cell_date WHERE ` + cellKey + ` = ? AND ` + box + ` AND ` + cond
+	arm := `SELECT i.id AS k, i.id AS id, i.event_date AS d FROM incidents i INDEXED BY incidents_cell_date WHERE ` + cellKey + ` = ? AND ` + box + ` AND ` + cond
 	arms := []string{arm}
 	margs := append([]any{-1}, args...) // over a cell's edge
 	for _, c := range boxCells(f.BBox) {
@@ -272,30 +272,15 @@ func boxPageQuery(way int, f geo.Filter, box string, bargs []any, cond string, c
 	return strings.Join(arms, ` UNION ALL `) + by + ` LIMIT ? OFFSET ?`, append(margs, page...)
 }
 
-// pageOf fills page with the rows of table named by key (i.id, or
-// i.version_id) that query selects (key, id and date), in order.
-func pageOf(ctx context.Context, tx *Tx, table, key, query string, args []any, page *geo.Page) error {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return fmt.Errorf("query incidents: %w", err)
+// pageOf fills page with the rows of table whose key (i.id, or
+// i.version_id) query selects, as k with their id and date (id, d), in
+// f's order: in one statement, the keys never leaving SQLite.
+func pageOf(ctx context.Context, tx *Tx, f geo.Filter, table, key, query string, args []any, page *geo.Page) error {
+	by := ` ORDER BY p.d, p.id`
+	if f.Newest {
+		by = ` ORDER BY p.d DESC, p.id DESC`
 	}
-	var keys []any
-	at := map[int64]int{} // where each incident goes (a pinned view has one version of each)
-	for rows.Next() {
-		var k, id int64
-		var date string
-		if err := rows.Scan(&k, &id, &date); err != nil {
-			rows.Close()
-			return fmt.Errorf("query incidents: %w", err)
-		}
-		at[id] = len(keys)
-		keys = append(keys, k)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(keys) == 0 {
-		return err
-	}
-	page.Incidents = make([]geo.Incident, len(keys))
-	return eachIncident(ctx, tx, `SELECT `+incidentColumns+` FROM `+table+` i WHERE `+key+` IN (?`+repeat(len(keys)-1)+`)`, keys,
-		func(inc geo.Incident) error { page.Incidents[at[inc.ID]] = inc; return nil })
+	page.Incidents = make([]geo.Incident, 0, min(f.Limit, page.NumberMatched))
+	return eachIncident(ctx, tx, `SELECT `+incidentColumns+` FROM (`+query+`) p JOIN `+table+` i ON `+key+` = p.k`+by, args,
+		func(inc geo.Incident) error { page.Incidents = append(page.Incidents, inc); return nil })
 }

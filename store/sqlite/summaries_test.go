@@ -288,7 +288,7 @@ func TestBoxPageAgreesWithTheRows(t *testing.T) {
 			cond, cargs := spansWhere(nf)
 			q, args := boxPageQuery(way, nf, box, bargs, cond, cargs)
 			var p geo.Page
-			if err := db.read(ctx, func(tx *Tx) error { return pageOf(ctx, tx, `incidents`, `i.id`, q, args, &p) }); err != nil {
+			if err := db.read(ctx, func(tx *Tx) error { return pageOf(ctx, tx, nf, `incidents`, `i.id`, q, args, &p) }); err != nil {
 				t.Fatal(err)
 			}
 			got = got[:0]
