@@ -138,9 +138,8 @@ func summaryCount(ctx context.Context, tx *Tx, f geo.Filter) (int, *orb.Bound, e
 // boxPage reads one page of the incidents in f's box, of its types and
 // dates, counted from the cells' counts or the R*Tree (boxCount) and
 // ordered from an index or the R*Tree (boxWay): only the page's rows are
-// read. A view pinned
-// with AsOf reads the versions' R*Tree the same way (pinnedCount,
-// pinnedVersions).
+// read. A view pinned with AsOf reads the versions' R*Tree the same way
+// (pinnedCount, pinnedVersions).
 func boxPage(ctx context.Context, tx *Tx, f geo.Filter, page *geo.Page) error {
 	cond, cargs := spansWhere(f)
 	if f.AsOf.IsZero() {
