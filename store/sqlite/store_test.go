@@ -780,3 +780,14 @@ func TestCreatedAtStaysThroughEditsAndImports(t *testing.T) {
 	}
 	check("an import replacing it", at(3))
 }
+
+// SQLite does not count its memory, under a lock every allocation takes.
+func TestSQLiteCountsNoMemory(t *testing.T) {
+	db := openTestDB(t)
+	if _, err := db.Incidents(context.Background(), geo.Filter{Limit: 10}); err != nil {
+		t.Fatal(err)
+	}
+	if n := memoryCounted(); n != 0 {
+		t.Errorf("SQLite counted %d bytes in use: its memory status is on", n)
+	}
+}
