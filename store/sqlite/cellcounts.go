@@ -37,10 +37,11 @@ func fineIndex(v, offset float64) int { return int(math.Floor((v + offset) * 64)
 // the box one by one. It is exact: a cell's number only grows with the
 // coordinate it is computed from, so an incident in a cell between the
 // box's edge cells lies between the box's edges. ok is false when the box
-// is too wide, or outside the world.
+// is too wide, outside the world or across the antimeridian (its west
+// edge east of its east one).
 func cellsCount(f geo.Filter, box string, bargs []any) (query string, args []any, ok bool) {
 	b := f.BBox
-	if b.Min[0] < -180 || b.Max[0] > 180 || b.Min[1] < -90 || b.Max[1] > 90 {
+	if b.Min[0] < -180 || b.Max[0] > 180 || b.Min[1] < -90 || b.Max[1] > 90 || b.Min[0] > b.Max[0] {
 		return "", nil, false
 	}
 	xa, xb := fineIndex(b.Min[0], 180), fineIndex(b.Max[0], 180)

@@ -226,11 +226,12 @@ func boxWay(f geo.Filter, all, matched int) int {
 }
 
 // boxCells are the numbers of the cells of incidents_cell_date that b
-// meets; none when they are more than maxCells.
+// meets; none when they are more than maxCells, or b crosses the
+// antimeridian (its west edge east of its east one).
 func boxCells(b *orb.Bound) []int {
 	x0, x1 := math.Floor((b.Min[0]+180)*2), math.Floor((b.Max[0]+180)*2)
 	y0, y1 := math.Floor((b.Min[1]+90)*2), math.Floor((b.Max[1]+90)*2)
-	if (x1-x0+1)*(y1-y0+1) > maxCells {
+	if b.Min[0] > b.Max[0] || (x1-x0+1)*(y1-y0+1) > maxCells {
 		return nil
 	}
 	var cells []int

@@ -235,6 +235,9 @@ func TestBoxPageAgreesWithTheRows(t *testing.T) {
 		lon, lat, w := 9+r.Float64()*6, 30+r.Float64()*7, r.Float64()*3
 		f := geo.Filter{BBox: &orb.Bound{Min: orb.Point{lon - w, lat - w}, Max: orb.Point{lon + w, lat + w}},
 			Limit: 1 + r.IntN(50), Offset: r.IntN(20), Newest: v%2 == 0}
+		if v%10 == 5 { // across the antimeridian: east of Max[0] round to west of Min[0]
+			f.BBox.Min[0], f.BBox.Max[0] = f.BBox.Max[0], f.BBox.Min[0]
+		}
 		if v%3 == 0 {
 			f.EventTypes = []string{summaryTypes[r.IntN(len(summaryTypes))]}
 		}
