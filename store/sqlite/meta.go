@@ -27,7 +27,8 @@ func touch(ctx context.Context, tx *Tx) error {
 // last write, for ETags and Last-Modified.
 func (db *DB) Version(ctx context.Context) (version int64, modified time.Time, err error) {
 	err = db.read(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT key, value FROM meta WHERE key IN ('version', 'modified_at')`)
+		// Short: not watched (see boxPage), every request asks it.
+		rows, err := tx.QueryContext(context.WithoutCancel(ctx), `SELECT key, value FROM meta WHERE key IN ('version', 'modified_at')`)
 		if err != nil {
 			return fmt.Errorf("version: %w", err)
 		}

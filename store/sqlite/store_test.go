@@ -791,3 +791,29 @@ func TestSQLiteCountsNoMemory(t *testing.T) {
 		t.Errorf("SQLite counted %d bytes in use: its memory status is on", n)
 	}
 }
+
+// A long read stops when its context is cancelled, though its transaction
+// is not watched.
+func TestLongReadStopsWhenCancelled(t *testing.T) {
+	db := openTestDB(t)
+	r := rand.New(rand.NewPCG(9, 9))
+	incs := make([]geo.Incident, 3000)
+	for i := range incs {
+		incs[i] = randomIncident(r, i)
+	}
+	if _, _, err := db.ImportIncidents(context.Background(), incs); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	n := 0
+	err := db.EachIncident(ctx, geo.Filter{}, func(geo.Incident) error {
+		if n++; n == 10 {
+			cancel()
+		}
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) || n == len(incs) {
+		t.Fatalf("read %d of %d incidents, then %v: want it stopped, context.Canceled", n, len(incs), err)
+	}
+}

@@ -90,7 +90,9 @@ func (db *DB) BeginTx(ctx context.Context, readOnly bool) (*Tx, error) {
 	var tx *sql.Tx
 	var err error
 	if readOnly {
-		tx, err = db.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+		// Neither: a query in it that ctx should stop (an export's) is
+		// watched on its own, and short ones (a page's) go unwatched.
+		tx, err = db.reader.BeginTx(context.WithoutCancel(ctx), &sql.TxOptions{ReadOnly: true})
 	} else {
 		// Not watched by database/sql either (a goroutine for every query
 		// in it): writeTx checks ctx before it commits.
