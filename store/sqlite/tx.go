@@ -91,7 +91,11 @@ func (db *DB) BeginTx(ctx context.Context, readOnly bool) (*Tx, error) {
 	var err error
 	if readOnly {
 		// Neither: a query in it that ctx should stop (an export's) is
-		// watched on its own, and short ones (a page's) go unwatched.
+		// watched on its own, and short ones (a page's) go unwatched. A
+		// request already gone still fails here, before any answer starts.
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("begin: %w", err)
+		}
 		tx, err = db.reader.BeginTx(context.WithoutCancel(ctx), &sql.TxOptions{ReadOnly: true})
 	} else {
 		// Not watched by database/sql either (a goroutine for every query
