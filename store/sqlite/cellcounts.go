@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"math"
 	"strings"
 
 	"github.com/borderwatch/borderwatch/geo"
@@ -10,14 +9,8 @@ import (
 )
 
 // fineCell is the cell of incidents_fine_cell and cell_counts (migration
-// 015) an incident lies in, as they have it: 1/64° cells numbered x ×
-// 100000 + y from 180° W and 90° S, or -1 when its box crosses a cell's
-// edge.
-const fineCell = `(CASE
-    WHEN CAST((min_x + 180) * 64 AS INTEGER) = CAST((max_x + 180) * 64 AS INTEGER)
-     AND CAST((min_y + 90) * 64 AS INTEGER) = CAST((max_y + 90) * 64 AS INTEGER)
-    THEN CAST((min_x + 180) * 64 AS INTEGER) * 100000 + CAST((min_y + 90) * 64 AS INTEGER)
-    ELSE -1 END)`
+// 015) an incident lies in: 1/64° cells, x × fineColumn + y.
+var fineCell = cellExpr(64, fineColumn)
 
 // fineColumn is the number of a column of cells in fineCell.
 const fineColumn = 100000
@@ -25,10 +18,6 @@ const fineColumn = 100000
 // maxFineColumns is the widest box, in columns of cells (2°), counted from
 // the cells: past it, the cells inside are too many to sum.
 const maxFineColumns = 128
-
-// fineIndex is a coordinate's cell column (or row: offset 90), computed as
-// SQLite computes fineCell's: (v + offset) × 64 rounded down.
-func fineIndex(v, offset float64) int { return int(math.Floor((v + offset) * 64)) }
 
 // cellsCount is the query for how many incidents of f's event types meet
 // its box, from the cells (f has no dates): the counts kept of the cells
@@ -44,8 +33,8 @@ func cellsCount(f geo.Filter, box string, bargs []any) (query string, args []any
 	if b.Min[0] < -180 || b.Max[0] > 180 || b.Min[1] < -90 || b.Max[1] > 90 || b.Min[0] > b.Max[0] {
 		return "", nil, false
 	}
-	xa, xb := fineIndex(b.Min[0], 180), fineIndex(b.Max[0], 180)
-	ya, yb := fineIndex(b.Min[1], 90), fineIndex(b.Max[1], 90)
+	xa, xb := cellOf(b.Min[0], 180, 64), cellOf(b.Max[0], 180, 64)
+	ya, yb := cellOf(b.Min[1], 90, 64), cellOf(b.Max[1], 90, 64)
 	if xb-xa >= maxFineColumns {
 		return "", nil, false
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/borderwatch/borderwatch/geo"
@@ -183,13 +184,26 @@ func boxPage(ctx context.Context, tx *Tx, f geo.Filter, page *geo.Page) error {
 		append(append(bargs, cargs...), f.Limit, f.Offset), page)
 }
 
+// cellExpr is the cell an incident's box lies in, in cells of 1/per
+// degree numbered x × column + y from 180° W and 90° S, or -1 when the box
+// crosses a cell's edge: the expression of the indexes of migrations 014
+// (cellKey) and 015 (fineCell), which a query must write as they do.
+func cellExpr(per, column int) string {
+	k, c := strconv.Itoa(per), strconv.Itoa(column)
+	x := func(v string) string { return `CAST((` + v + ` + 180) * ` + k + ` AS INTEGER)` }
+	y := func(v string) string { return `CAST((` + v + ` + 90) * ` + k + ` AS INTEGER)` }
+	return `(CASE WHEN ` + x(`min_x`) + ` = ` + x(`max_x`) + ` AND ` + y(`min_y`) + ` = ` + y(`max_y`) +
+		` THEN ` + x(`min_x`) + ` * ` + c + ` + ` + y(`min_y`) + ` ELSE -1 END)`
+}
+
+// cellOf is the column (offset 180) or row (offset 90) of cellExpr's
+// cells of 1/per degree that a coordinate lies in, computed as SQLite
+// computes it.
+func cellOf(v, offset float64, per int) int { return int(math.Floor((v + offset) * float64(per))) }
+
 // cellKey is the cell of incidents_cell_date (migration 014) an incident
-// lies in, as that index has it.
-const cellKey = `(CASE
-    WHEN CAST((min_x + 180) * 2 AS INTEGER) = CAST((max_x + 180) * 2 AS INTEGER)
-     AND CAST((min_y + 90) * 2 AS INTEGER) = CAST((max_y + 90) * 2 AS INTEGER)
-    THEN CAST((min_x + 180) * 2 AS INTEGER) * 1000 + CAST((min_y + 90) * 2 AS INTEGER)
-    ELSE -1 END)`
+// lies in.
+var cellKey = cellExpr(2, 1000)
 
 // Costs of the ways to a box's page, in date-index entries read (about
 // 55 ns each on the 1M benchmark): the R*Tree's matches are sorted at
@@ -236,14 +250,14 @@ func boxWay(f geo.Filter, all, matched int) int {
 // meets; none when they are more than maxCells, or b crosses the
 // antimeridian (its west edge east of its east one).
 func boxCells(b *orb.Bound) []int {
-	x0, x1 := math.Floor((b.Min[0]+180)*2), math.Floor((b.Max[0]+180)*2)
-	y0, y1 := math.Floor((b.Min[1]+90)*2), math.Floor((b.Max[1]+90)*2)
+	x0, x1 := cellOf(b.Min[0], 180, 2), cellOf(b.Max[0], 180, 2)
+	y0, y1 := cellOf(b.Min[1], 90, 2), cellOf(b.Max[1], 90, 2)
 	if b.Min[0] > b.Max[0] || (x1-x0+1)*(y1-y0+1) > maxCells {
 		return nil
 	}
 	var cells []int
-	for x := int(x0); x <= int(x1); x++ {
-		for y := int(y0); y <= int(y1); y++ {
+	for x := x0; x <= x1; x++ {
+		for y := y0; y <= y1; y++ {
 			cells = append(cells, x*1000+y)
 		}
 	}
