@@ -33,12 +33,20 @@ func RebuildSummaries(ctx context.Context, tx Tx, cell func(expr, n string) stri
 		`INSERT INTO incident_spans (event_type, date_first, date_last, n, min_x, min_y, max_x, max_y)
 		SELECT event_type, date_first, date_last, count(*), min(px), min(py), max(px), max(py)
 		FROM incidents WHERE mx IS NOT NULL GROUP BY 1, 2, 3`}
-	for z := range GridMaxZoom + 1 {
-		n := strconv.FormatInt(GridCells(z), 10)
-		stmts = append(stmts, `INSERT INTO cluster_cells (z, cx, cy, event_type, n, sum_id, sx, sy, min_x, min_y, max_x, max_y)
-		SELECT `+strconv.Itoa(z)+`, `+cell(`mx`, n)+` AS cx, `+cell(`my`, n)+` AS cy, event_type,
+	// The finest zoom from the rows; each coarser one from the zoom below:
+	// its cells are the finer ones' halved (GridCells doubles a zoom, and
+	// a cell number is never negative), and every column is a sum, a
+	// minimum or a maximum. One pass over the rows, not one a zoom.
+	n := strconv.FormatInt(GridCells(GridMaxZoom), 10)
+	stmts = append(stmts, `INSERT INTO cluster_cells (z, cx, cy, event_type, n, sum_id, sx, sy, min_x, min_y, max_x, max_y)
+		SELECT `+strconv.Itoa(GridMaxZoom)+`, `+cell(`mx`, n)+` AS cx, `+cell(`my`, n)+` AS cy, event_type,
 			count(*), sum(id), sum(px), sum(py), min(px), min(py), max(px), max(py)
 		FROM incidents WHERE mx IS NOT NULL GROUP BY 2, 3, 4`)
+	for z := GridMaxZoom - 1; z >= 0; z-- {
+		stmts = append(stmts, `INSERT INTO cluster_cells (z, cx, cy, event_type, n, sum_id, sx, sy, min_x, min_y, max_x, max_y)
+		SELECT `+strconv.Itoa(z)+`, cx / 2, cy / 2, event_type,
+			sum(n), sum(sum_id), sum(sx), sum(sy), min(min_x), min(min_y), max(max_x), max(max_y)
+		FROM cluster_cells WHERE z = `+strconv.Itoa(z+1)+` GROUP BY 2, 3, 4`)
 	}
 	for _, q := range stmts {
 		if _, err := tx.Exec(ctx, q); err != nil {
@@ -147,11 +155,19 @@ func scanCells(ctx context.Context, tx Tx, q string, args []any) ([]GridCell, er
 		if err := r.Scan(&c.Count, &c.SumID, &sx, &sy, &c.Bound.Min[0], &c.Bound.Min[1], &c.Bound.Max[0], &c.Bound.Max[1]); err != nil {
 			return err
 		}
-		c.Center = orb.Point{sx / float64(c.Count), sy / float64(c.Count)}
+		c.Center = orb.Point{centre(sx, c.Count), centre(sy, c.Count)}
 		out = append(out, c)
 		return nil
 	})
 	return out, err
+}
+
+// centre is the mean of count coordinates that sum to sum, to 1e-7° (about
+// a centimetre): sums of the same points in another order (the rows', a
+// finer zoom's cells', the event types') differ in their last bits, and
+// the same view should give the same clusters however it is summed.
+func centre(sum float64, count int) float64 {
+	return math.Round(sum/float64(count)*1e7) / 1e7
 }
 
 // EachIncident runs q in tx and calls fn with each incident it gives.
