@@ -2,13 +2,17 @@ package geo
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 	"time"
+
+	"encoding/json"
+
+	fastjson "github.com/segmentio/encoding/json"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -102,7 +106,7 @@ func IncidentFromFeature(raw []byte) (Incident, error) {
 		Geometry   json.RawMessage `json:"geometry"`
 		Properties json.RawMessage `json:"properties"`
 	}
-	if err := json.Unmarshal(raw, &f); err != nil {
+	if err := decodeJSON(raw, &f, fastjson.DontCopyRawMessage); err != nil {
 		return Incident{}, Errorf(EInvalid, "not a GeoJSON Feature: %s", jsonReason(err))
 	}
 	if f.Type != "Feature" {
@@ -129,9 +133,7 @@ func IncidentFromFeature(raw []byte) (Incident, error) {
 	if len(f.Properties) == 0 || bytes.Equal(f.Properties, []byte("null")) {
 		return Incident{}, Errorf(EInvalid, "feature has no properties")
 	}
-	dec := json.NewDecoder(bytes.NewReader(f.Properties))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
+	if err := decodeJSON(f.Properties, &p, fastjson.DisallowUnknownFields); err != nil {
 		return Incident{}, Errorf(EInvalid, "properties: %s", jsonReason(err))
 	}
 	inc.ExternalID, inc.ACLED = p.EventIDCnty, p.ACLED
@@ -157,6 +159,24 @@ func IncidentFromFeature(raw []byte) (Incident, error) {
 		return Incident{}, err
 	}
 	return inc, nil
+}
+
+// decodeJSON decodes raw into v with segmentio's decoder, which reads a
+// feature in half encoding/json's time. What it finds malformed,
+// encoding/json reads again, to say where and why as it does.
+func decodeJSON(raw []byte, v any, flags fastjson.ParseFlags) error {
+	rest, err := fastjson.Parse(raw, v, flags)
+	var se *json.SyntaxError
+	if len(rest) > 0 || errors.As(err, &se) {
+		var any any
+		if stdErr := json.Unmarshal(raw, &any); stdErr != nil {
+			return stdErr
+		}
+		if err == nil {
+			err = fmt.Errorf("invalid character %q after top-level value", rest[0])
+		}
+	}
+	return err
 }
 
 // FeatureError is the reason one feature of a collection was refused.
@@ -205,9 +225,38 @@ func jsonReason(err error) string {
 		if field == "" {
 			field = "value"
 		}
-		return fmt.Sprintf("%s must be %s, got %s", field, te.Type, te.Value)
+		return fmt.Sprintf("%s must be %s, got %s", field, te.Type, jsonKind(te.Value))
 	}
 	return strings.TrimPrefix(err.Error(), "json: ")
+}
+
+// jsonKind names the JSON value a type error quotes: encoding/json names
+// its kind ("string", "number 1.5"), the faster decoder the features are
+// read with quotes the input from that value on (`"\"x\"}"`, `"1.5}"`).
+func jsonKind(v string) string {
+	if u, err := strconv.Unquote(v); err == nil {
+		v = u
+	}
+	switch {
+	case v == "":
+		return "nothing"
+	case v[0] == '"':
+		return "string"
+	case v[0] == '{':
+		return "object"
+	case v[0] == '[':
+		return "array"
+	case strings.HasPrefix(v, "true"), strings.HasPrefix(v, "false"):
+		return "bool"
+	case strings.HasPrefix(v, "null"):
+		return "null"
+	case v[0] == '-' || v[0] >= '0' && v[0] <= '9':
+		if end := strings.IndexFunc(v, func(r rune) bool { return !strings.ContainsRune("+-.eE0123456789", r) }); end >= 0 {
+			v = v[:end]
+		}
+		return "number " + v
+	}
+	return v
 }
 
 func round1(x *float64) *float64 {

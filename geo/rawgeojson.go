@@ -3,8 +3,11 @@ package geo
 import (
 	"bytes"
 	"encoding/json"
+
 	"fmt"
 	"strconv"
+
+	fastjson "github.com/segmentio/encoding/json"
 )
 
 // What orb's decoder lets through and we must not: positions with fewer
@@ -26,7 +29,7 @@ func positionProblems(raw json.RawMessage) string {
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
 		return "is missing"
 	}
-	if err := json.Unmarshal(raw, &g); err != nil {
+	if err := fastjson.Unmarshal(raw, &g); err != nil {
 		return "is not a GeoJSON geometry"
 	}
 	if g.Type == "GeometryCollection" {
@@ -45,7 +48,7 @@ func positionProblems(raw json.RawMessage) string {
 	var walk func(raw json.RawMessage, d int, where string) string
 	walk = func(raw json.RawMessage, d int, where string) string {
 		var items []json.RawMessage
-		if err := json.Unmarshal(raw, &items); err != nil {
+		if err := fastjson.Unmarshal(raw, &items); err != nil {
 			return where + " must be an array"
 		}
 		if d == 0 {

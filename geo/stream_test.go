@@ -82,3 +82,27 @@ func errString(err error) string {
 	}
 	return err.Error()
 }
+
+// A value of the wrong kind is named by its JSON kind (and a number by its
+// text), with the path to it, not by the decoder's view of the input.
+func TestFeatureWrongKindSaysWhich(t *testing.T) {
+	feature := func(props string) string {
+		return `{"type":"Feature","geometry":{"type":"Point","coordinates":[10,33]},"properties":` + props + `}`
+	}
+	for _, c := range []struct{ in, want string }{
+		{feature(`{"fatalities":"x"}`), `properties: fatalities must be int, got string`},
+		{feature(`{"fatalities":1.5}`), `properties: fatalities must be int, got number 1.5`},
+		{feature(`{"fatalities":1e400}`), `properties: fatalities must be int, got number 1e400`},
+		{feature(`{"fatalities":true}`), `properties: fatalities must be int, got bool`},
+		{feature(`{"sources":{}}`), `properties: sources must be []geo.Source, got object`},
+		{feature(`{"sources":[{"url":5}]}`), `properties: sources.0.url must be string, got number 5`},
+		{feature(`{"tags":[1]}`), `properties: tags.0 must be string, got number 1`},
+		{feature(`[]`), `properties: value must be geo.IncidentProperties, got array`},
+		{feature(`{"bogus":1}`), `properties: unknown field "bogus"`},
+		{`{"type":5}`, `not a GeoJSON Feature: type must be string, got number 5`},
+	} {
+		if _, err := IncidentFromFeature([]byte(c.in)); errString(err) != c.want {
+			t.Errorf("%s:\n got %v\nwant %s", c.in, err, c.want)
+		}
+	}
+}
