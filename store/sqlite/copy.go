@@ -50,14 +50,8 @@ func (db *DB) LoadTables(ctx context.Context, fill func(put func(t record.Table,
 		if err != nil {
 			return err
 		}
-		for _, q := range []string{
-			`INSERT INTO incidents_rtree (id, min_x, max_x, min_y, max_y, event_date, date_first, date_last, event_type)
-			SELECT id, min_x, max_x, min_y, max_y, event_date, date_first, date_last, event_type FROM incidents`,
-			indexVersions + `valid_to IS NULL OR valid_to > valid_from`,
-		} {
-			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return fmt.Errorf("index the copied rows: %w", err)
-			}
+		if err := rebuildRTrees(ctx, tx); err != nil {
+			return fmt.Errorf("index the copied rows: %w", err)
 		}
 		return rebuildSummaries(ctx, tx)
 	})

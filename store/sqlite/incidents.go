@@ -155,12 +155,8 @@ func putIncident(ctx context.Context, tx *Tx, inc *geo.Incident, lines contextLi
 			return false, err
 		}
 	}
-	b := inc.Geometry.Bound()
-	first, last := inc.DateRange()
-	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO incidents_rtree (id, min_x, max_x, min_y, max_y,
-		event_date, date_first, date_last, event_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, inc.ID, b.Min[0], b.Max[0], b.Min[1], b.Max[1],
-		inc.EventDate.Format(geo.DateLayout), first.Format(geo.DateLayout), last.Format(geo.DateLayout), inc.EventType); err != nil {
-		return false, fmt.Errorf("index: %w", err)
+	if err := indexIncident(ctx, tx, inc); err != nil {
+		return false, err
 	}
 	if change == "" {
 		change = geo.ChangeEdit
@@ -172,6 +168,22 @@ func putIncident(ctx context.Context, tx *Tx, inc *geo.Incident, lines contextLi
 		return false, err
 	}
 	return created, nil
+}
+
+// indexIncident puts inc, as just written, in the incidents' R*Tree
+// (unless a large import packs it at its end).
+func indexIncident(ctx context.Context, tx *Tx, inc *geo.Incident) error {
+	if tx.packLater {
+		return nil
+	}
+	b := inc.Geometry.Bound()
+	first, last := inc.DateRange()
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO incidents_rtree (id, min_x, max_x, min_y, max_y,
+		event_date, date_first, date_last, event_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, inc.ID, b.Min[0], b.Max[0], b.Min[1], b.Max[1],
+		inc.EventDate.Format(geo.DateLayout), first.Format(geo.DateLayout), last.Format(geo.DateLayout), inc.EventType); err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	return nil
 }
 
 // Conditions that a feature's box meets a given one, for record.BoxClause.

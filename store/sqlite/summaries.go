@@ -61,7 +61,7 @@ func (b *bulk) row(ctx context.Context, tx *Tx) error {
 	if b.on || b.rows < bulkRows || b.rows < b.stored/2 {
 		return nil
 	}
-	b.on = true
+	b.on, tx.packLater = true, true
 	// Not the ones an import looks rows up by: the unique ones, and the
 	// versions by incident. The summary triggers go too, so that an
 	// insert is one row's write, with no statement journal (their
@@ -111,6 +111,10 @@ func (b *bulk) end(ctx context.Context, tx *Tx) error {
 		return err
 	}
 	defer tx.ExecContext(context.WithoutCancel(ctx), `PRAGMA threads = 0`)
+	tx.packLater = false
+	if err := rebuildRTrees(ctx, tx); err != nil {
+		return err
+	}
 	for _, create := range b.indexes {
 		if _, err := tx.ExecContext(ctx, create); err != nil {
 			return err

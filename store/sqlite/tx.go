@@ -20,6 +20,9 @@ type Tx struct {
 	now    time.Time
 	shared bool                 // a snapshot's: its owner ends it
 	stmts  map[string]*sql.Stmt // a write's statements, prepared once each
+	// packLater is set by a large import: the R*Trees are left alone
+	// row by row and packed again from their tables at its end.
+	packLater bool
 }
 
 // ExecContext runs query; in a write, a query with arguments is prepared

@@ -146,6 +146,9 @@ func recordVersion(ctx context.Context, tx *Tx, id int64, change string, row rec
 	if err != nil {
 		return fmt.Errorf("record version of incident %d: %w", id, err)
 	}
+	if tx.packLater {
+		return nil
+	}
 	if _, err := tx.ExecContext(ctx, indexVersions+`version_id = ?`, vid); err != nil {
 		return fmt.Errorf("index version of incident %d: %w", id, err)
 	}
@@ -155,10 +158,12 @@ func recordVersion(ctx context.Context, tx *Tx, id int64, change string, row rec
 // endVersion ends the current version of incident id at at; for a
 // deletion, it records the tombstone first.
 func endVersion(ctx context.Context, tx *Tx, id int64, change, at string, e geo.Edit) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE incident_versions_rtree SET max_t = ?, valid_to = ?
-		WHERE version_id = (SELECT version_id FROM incident_versions WHERE id = ? AND valid_to IS NULL)`,
-		versionTick(tx.now, true), at, id); err != nil {
-		return fmt.Errorf("close version of incident %d: %w", id, err)
+	if !tx.packLater {
+		if _, err := tx.ExecContext(ctx, `UPDATE incident_versions_rtree SET max_t = ?, valid_to = ?
+			WHERE version_id = (SELECT version_id FROM incident_versions WHERE id = ? AND valid_to IS NULL)`,
+			versionTick(tx.now, true), at, id); err != nil {
+			return fmt.Errorf("close version of incident %d: %w", id, err)
+		}
 	}
 	if change == geo.ChangeDelete {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO incident_versions (valid_from, valid_to, author, edit_summary, change, `+versionColumns+`)
