@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -46,7 +47,7 @@ func rebuildSummaries(ctx context.Context, tx *Tx) error {
 type bulk struct {
 	stored, rows int
 	on           bool
-	indexes      []string // the CREATE INDEX and TRIGGER statements to run at the end
+	indexes      []schemaObject // the indexes and triggers to make again at the end
 }
 
 func newBulk(ctx context.Context, tx *Tx) (*bulk, error) {
@@ -80,7 +81,7 @@ func (b *bulk) row(ctx context.Context, tx *Tx) error {
 			rows.Close()
 			return err
 		}
-		drops, b.indexes = append(drops, `DROP `+typ+` "`+name+`"`), append(b.indexes, create)
+		drops, b.indexes = append(drops, `DROP `+typ+` "`+name+`"`), append(b.indexes, schemaObject{name, create})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -111,17 +112,41 @@ func (b *bulk) end(ctx context.Context, tx *Tx) error {
 		return err
 	}
 	defer tx.ExecContext(context.WithoutCancel(ctx), `PRAGMA threads = 0`)
+	// What a view's count and page read is written first, so that it lies
+	// early in the file: SQLite maps only a file's first 2 GB (its
+	// compiled-in SQLITE_MAX_MMAP_SIZE) and reads the rest with a system
+	// call a page. After the rows: the indexes of readFirst, the summaries,
+	// the R*Trees, then the other indexes.
+	create := func(first bool) error {
+		for _, o := range b.indexes {
+			if slices.Contains(readFirst, o.name) != first {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, o.sql); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := create(true); err != nil {
+		return err
+	}
+	if err := rebuildSummaries(ctx, tx); err != nil {
+		return err
+	}
 	tx.packLater = false
 	if err := rebuildRTrees(ctx, tx); err != nil {
 		return err
 	}
-	for _, create := range b.indexes {
-		if _, err := tx.ExecContext(ctx, create); err != nil {
-			return err
-		}
-	}
-	return rebuildSummaries(ctx, tx)
+	return create(false)
 }
+
+// schemaObject is an index or a trigger: its name and the SQL that makes it.
+type schemaObject struct{ name, sql string }
+
+// readFirst are the indexes a map view's page and count read (boxPage,
+// cellsCount), and the clusters' fallback (queryCells).
+var readFirst = []string{"incidents_cell_date", "incidents_fine_cell", "incidents_event_date", "incidents_type_date", "incidents_cell"}
 
 type cellSpan = record.CellSpan
 
