@@ -15,7 +15,6 @@ import (
 	fastjson "github.com/segmentio/encoding/json"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 )
 
 // CoordFactor rounds output coordinates to 6 decimals (about 0.1 m).
@@ -112,20 +111,12 @@ func IncidentFromFeature(raw []byte) (Incident, error) {
 	if f.Type != "Feature" {
 		return Incident{}, Errorf(EInvalid, "not a GeoJSON Feature: its type is %s", quote(f.Type))
 	}
-	if problem := positionProblems(f.Geometry); problem != "" {
+	geometry, problem := decodeGeometry(f.Geometry)
+	if problem != "" {
 		return Incident{}, &Error{Kind: EInvalid, Message: "invalid incident", Problems: []Problem{{Field: "geometry", Reason: problem}}}
-	}
-	var geometry orb.Geometry
-	if len(f.Geometry) > 0 && !bytes.Equal(f.Geometry, []byte("null")) {
-		g, err := geojson.UnmarshalGeometry(f.Geometry)
-		if err != nil {
-			return Incident{}, Errorf(EInvalid, "not a GeoJSON Feature: %s", jsonReason(err))
-		}
-		geometry = g.Geometry()
 	}
 	var inc Incident
 	var ps problems
-	var problem string
 	if inc.ID, problem = parseID(f.ID); problem != "" {
 		ps.add("id", "%s", problem)
 	}

@@ -1,9 +1,12 @@
 package geo
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"testing/iotest"
+
+	"github.com/paulmach/orb/geojson"
 )
 
 // Read in pieces of any size, valid UTF-8 passes whole and the first bad
@@ -103,6 +106,53 @@ func TestFeatureWrongKindSaysWhich(t *testing.T) {
 	} {
 		if _, err := IncidentFromFeature([]byte(c.in)); errString(err) != c.want {
 			t.Errorf("%s:\n got %v\nwant %s", c.in, err, c.want)
+		}
+	}
+}
+
+// The geometry is read as orb's decoder reads it, type for type and
+// point for point, wherever the checks let it through; and what they
+// refuse, they refuse with the place of the problem.
+func TestGeometryDecodedAsOrbDoes(t *testing.T) {
+	for _, raw := range []string{
+		`{"type":"Point","coordinates":[11.25,33.125]}`,
+		`{"type":"Point","coordinates":[11.25,33.125,40]}`,
+		`{"type":"Point","coordinates":[1e2,-3.5E-1]}`,
+		`{"type":"MultiPoint","coordinates":[[1,2],[3,4]]}`,
+		`{"type":"MultiPoint","coordinates":[]}`,
+		`{"type":"LineString","coordinates":[[1,2],[3,4],[5,6]]}`,
+		`{"type":"MultiLineString","coordinates":[[[1,2],[3,4]],[[5,6],[7,8]]]}`,
+		`{"type":"MultiLineString","coordinates":[]}`,
+		`{"type":"Polygon","coordinates":[[[1,2],[3,4],[5,6],[1,2]],[[1.5,2.5],[2,3],[2.5,2.5],[1.5,2.5]]]}`,
+		`{"type":"Polygon","coordinates":[]}`,
+		`{"type":"MultiPolygon","coordinates":[[[[1,2],[3,4],[5,6],[1,2]]],[[[7,8],[9,10],[11,12],[7,8]]]]}`,
+		`{"type":"MultiPolygon","coordinates":[[]]}`,
+		`{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[1,2]},{"type":"LineString","coordinates":[[1,2],[3,4]]}]}`,
+		`{"type":"GeometryCollection","geometries":[]}`,
+		`{"coordinates":[11,33],"bbox":[11,33,11,33],"type":"Point"}`,
+	} {
+		want, err := geojson.UnmarshalGeometry([]byte(raw))
+		if err != nil {
+			t.Fatalf("%s: orb: %v", raw, err)
+		}
+		got, problem := decodeGeometry([]byte(raw))
+		if problem != "" || !reflect.DeepEqual(got, want.Geometry()) {
+			t.Errorf("%s:\n got %#v %s\nwant %#v", raw, got, problem, want.Geometry())
+		}
+	}
+	for raw, want := range map[string]string{
+		`{"type":"Point","coordinates":[]}`:                                      "Point coordinates must be a position of 2 numbers [lon, lat], got 0",
+		`{"type":"Point","coordinates":[1,"a"]}`:                                 `Point coordinates must hold numbers, got "a"`,
+		`{"type":"LineString","coordinates":[[1,2],[3]]}`:                        "LineString coordinates[1] must be a position of 2 numbers [lon, lat], got 1",
+		`{"type":"Polygon","coordinates":[[1,2]]}`:                               "Polygon coordinates[0][0] must be an array",
+		`{"type":"MultiPolygon","coordinates":[[[[1,2],[3,4],[5,6],[1,true]]]]}`: "MultiPolygon coordinates[0][0][3] must hold numbers, got true",
+		`{"type":"GeometryCollection","geometries":[{"type":"Circle"}]}`:         `member 0 has unknown type "Circle"`,
+		`{"type":"Point"}`: "Point coordinates must be an array",
+		`null`:             "is missing",
+		`[1,2]`:            "is not a GeoJSON geometry",
+	} {
+		if g, problem := decodeGeometry([]byte(raw)); problem != want || g != nil {
+			t.Errorf("%s: got %v %q, want %q", raw, g, problem, want)
 		}
 	}
 }
