@@ -196,3 +196,18 @@ func rtreeRows(ctx context.Context, tx *Tx, name string) ([][]any, error) {
 	}
 	return out, rows.Err()
 }
+
+// Every index a large import writes first, for its place in the file, is
+// one the schema has: a renamed index would silently go last.
+func TestReadFirstIndexesExist(t *testing.T) {
+	db := openTestDB(t)
+	for _, name := range readFirst {
+		var n int
+		if err := db.reader.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'incidents' AND name = ?`, name).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 {
+			t.Errorf("readFirst names %s, which is no index of incidents", name)
+		}
+	}
+}
