@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -106,13 +105,6 @@ func (b *bulk) end(ctx context.Context, tx *Tx) error {
 	if err := tempStore(ctx, tx, "DEFAULT"); err != nil {
 		return err
 	}
-	// Each sort on as many threads as there are cores (SQLite's sorter
-	// merges their runs): 1–2 s less of the 16–19 s the indexes take at a
-	// million rows, for about 50 MB more at the peak.
-	if _, err := tx.ExecContext(ctx, `PRAGMA threads = `+strconv.Itoa(runtime.NumCPU())); err != nil {
-		return err
-	}
-	defer tx.ExecContext(context.WithoutCancel(ctx), `PRAGMA threads = 0`)
 	// What a view's count and page read is written first, so that it lies
 	// early in the file: SQLite maps only a file's first 2 GB (its
 	// compiled-in SQLITE_MAX_MMAP_SIZE) and reads the rest with a system
