@@ -186,7 +186,7 @@ func (t rtreeTree) read(ctx context.Context, tx *Tx) ([]rtreeCell, error) {
 			}
 		}
 		for d := range t.dims {
-			if t.coord(&c, 2*d) > t.coord(&c, 2*d+1) {
+			if t.value(c.box[2*d]) > t.value(c.box[2*d+1]) {
 				return nil, fmt.Errorf("entry %d: its minimum in dimension %d is above its maximum", c.id, d)
 			}
 		}
@@ -225,13 +225,12 @@ func roundUp(d float64) float32 {
 	return f
 }
 
-// coord is the i-th coordinate of c's box (minimum and maximum of the
-// first dimension, then of the second, …) as a number.
-func (t rtreeTree) coord(c *rtreeCell, i int) float64 {
+// value is a coordinate of a box, as the node holds it, as a number.
+func (t rtreeTree) value(bits uint32) float64 {
 	if t.ints {
-		return float64(int32(c.box[i]))
+		return float64(int32(bits))
 	}
-	return float64(math.Float32frombits(c.box[i]))
+	return float64(math.Float32frombits(bits))
 }
 
 // union is the box of cells.
@@ -239,7 +238,7 @@ func (t rtreeTree) union(cells []rtreeCell) [6]uint32 {
 	box := cells[0].box
 	for i := 1; i < len(cells); i++ {
 		for d := range 2 * t.dims {
-			v, u := t.coord(&cells[i], d), t.coord(&rtreeCell{box: box}, d)
+			v, u := t.value(cells[i].box[d]), t.value(box[d])
 			if (d%2 == 0 && v < u) || (d%2 == 1 && v > u) {
 				box[d] = cells[i].box[d]
 			}
@@ -257,7 +256,7 @@ func (t rtreeTree) str(cells []rtreeCell, fanout int) {
 	tile = func(cells []rtreeCell, d int) {
 		for i := range cells {
 			c := &cells[i]
-			c.key = t.coord(c, 2*d)/2 + t.coord(c, 2*d+1)/2
+			c.key = t.value(c.box[2*d])/2 + t.value(c.box[2*d+1])/2
 		}
 		slices.SortFunc(cells, func(a, b rtreeCell) int {
 			if c := cmp.Compare(a.key, b.key); c != 0 {
