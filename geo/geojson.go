@@ -2,6 +2,7 @@ package geo
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -9,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"encoding/json"
 
 	fastjson "github.com/segmentio/encoding/json"
 
@@ -159,8 +158,8 @@ func decodeJSON(raw []byte, v any, flags fastjson.ParseFlags) error {
 	rest, err := fastjson.Parse(raw, v, flags)
 	var se *json.SyntaxError
 	if len(rest) > 0 || errors.As(err, &se) {
-		var any any
-		if stdErr := json.Unmarshal(raw, &any); stdErr != nil {
+		var discard any
+		if stdErr := json.Unmarshal(raw, &discard); stdErr != nil {
 			return stdErr
 		}
 		if err == nil {

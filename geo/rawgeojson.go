@@ -3,7 +3,6 @@ package geo
 import (
 	"bytes"
 	"encoding/json"
-
 	"fmt"
 	"strconv"
 
