@@ -69,7 +69,7 @@ func (db *DB) LayerFeatures(ctx context.Context, id string, f geo.Filter) (geo.F
 			return fmt.Errorf("count layer %s: %w", id, err)
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT f.id, f.geom, f.properties FROM layer_features f`+where+
-			` ORDER BY f.id LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+			` ORDER BY f.id`+pageClause, append(args, f.Limit, f.Offset)...)
 		if err != nil {
 			return fmt.Errorf("query layer %s: %w", id, err)
 		}

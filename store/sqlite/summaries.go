@@ -209,7 +209,7 @@ func boxPage(ctx context.Context, tx *Tx, f geo.Filter, page *geo.Page) error {
 		return nil
 	}
 	box, bargs := pinnedVersions(f.AsOf, f.BBox)
-	return pageOf(ctx, tx, f, `incident_versions`, `i.version_id`, `SELECT i.version_id AS k, i.id AS id, i.event_date AS d FROM incident_versions_rtree i WHERE `+box+` AND `+cond+order(f)+` LIMIT ? OFFSET ?`,
+	return pageOf(ctx, tx, f, `incident_versions`, `i.version_id`, `SELECT i.version_id AS k, i.id AS id, i.event_date AS d FROM incident_versions_rtree i WHERE `+box+` AND `+cond+order(f)+pageClause,
 		append(append(bargs, cargs...), f.Limit, f.Offset), page)
 }
 
@@ -301,13 +301,13 @@ func boxPageQuery(way int, f geo.Filter, box string, bargs []any, cond string, c
 	page := []any{f.Limit, f.Offset}
 	switch way {
 	case byRTree:
-		return `SELECT i.id AS k, i.id AS id, i.event_date AS d FROM incidents_rtree i WHERE ` + box + ` AND ` + cond + order(f) + ` LIMIT ? OFFSET ?`,
+		return `SELECT i.id AS k, i.id AS id, i.event_date AS d FROM incidents_rtree i WHERE ` + box + ` AND ` + cond + order(f) + pageClause,
 			append(args, page...)
 	case byDates:
-		return `SELECT i.id AS k, i.id AS id, i.event_date AS d FROM incidents i INDEXED BY incidents_event_date WHERE ` + box + ` AND ` + cond + order(f) + ` LIMIT ? OFFSET ?`,
+		return `SELECT i.id AS k, i.id AS id, i.event_date AS d FROM incidents i INDEXED BY incidents_event_date WHERE ` + box + ` AND ` + cond + order(f) + pageClause,
 			append(args, page...)
 	}
-	arm := `SELECT i.id AS k, i.id AS id, i.event_date AS d FROM incidents i INDEXED BY incidents_cell_date WHERE ` + cellKey + ` = ? AND ` + box + ` AND ` + cond
+	arm := `SELECT i.id AS k, i.id AS id, i.event_date AS d FROM incidents i INDEXED BY incidents_cell_date WHERE ` + cellKey + ` = ` + unseen + ` AND ` + box + ` AND ` + cond
 	arms := []string{arm}
 	margs := append([]any{-1}, args...) // over a cell's edge
 	for _, c := range boxCells(f.BBox) {
@@ -319,7 +319,7 @@ func boxPageQuery(way int, f geo.Filter, box string, bargs []any, cond string, c
 	if f.Newest {
 		by = ` ORDER BY 3 DESC, 1 DESC`
 	}
-	return strings.Join(arms, ` UNION ALL `) + by + ` LIMIT ? OFFSET ?`, append(margs, page...)
+	return strings.Join(arms, ` UNION ALL `) + by + pageClause, append(margs, page...)
 }
 
 // pageOf fills page with the rows of table whose key (i.id, or
