@@ -112,13 +112,15 @@ type GridCell struct {
 }
 
 // SummaryCells reads the cells of span, of the event types (none: all),
-// from the summaries.
+// from the summaries. The zoom is written into the query, one of thirteen
+// texts: SQLite prepares a cached statement again when a parameter its
+// plan looked at (z = ?) is bound anew, as go-sqlite3 does on every use.
 func SummaryCells(ctx context.Context, tx Tx, z int, span record.CellSpan, types []string) ([]GridCell, error) {
 	cond, args := span.Where(`cx`, `cy`, nil)
 	typeCond, typeArgs := record.In(`event_type`, types)
 	return scanCells(ctx, tx, `SELECT CAST(sum(n) AS BIGINT), CAST(sum(sum_id) AS BIGINT), sum(sx), sum(sy), min(min_x), min(min_y), max(max_x), max(max_y)
-		FROM cluster_cells WHERE z = ? AND `+cond+` AND `+typeCond+` GROUP BY cx, cy`,
-		append(append([]any{z}, args...), typeArgs...))
+		FROM cluster_cells WHERE z = `+strconv.Itoa(z)+` AND `+cond+` AND `+typeCond+` GROUP BY cx, cy`,
+		append(args, typeArgs...))
 }
 
 // QueryCells groups the rows f selects in the cells of span: what the
