@@ -107,6 +107,12 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	// A request runs the same few queries as the last one did on its
 	// connection: preparing them was a tenth of a box's page.
 	params.Set("_stmt_cache_size", "64")
+	// SQLite need not lock a reader on every call (thirty a row read):
+	// database/sql gives a connection to one goroutine at a time, and
+	// nothing here queries a transaction while another goroutine reads
+	// rows from it (record.EachIncident's fn gets rows already read, and
+	// only appends or writes them out). 5-9 % more requests a second.
+	params.Set("_mutex", "no")
 	driver := "sqlite3"
 	if o.mapped {
 		driver = mappedDriver

@@ -35,6 +35,10 @@ var firstBatches = sync.Pool{New: func() any { b := make([]rawIncident, 0, rowBa
 // a time, never two at once; memory holds two batches. When fn
 // fails, the reading stops and its error is returned; when it panics, the
 // panic goes on in the caller's goroutine, as if fn had run there.
+//
+// fn must not query the store: it may run while rows are being read, and
+// SQLite's readers are opened without locks of their own (store/sqlite's
+// Open).
 func EachIncident(rows Rows, fn func(geo.Incident) error) error {
 	kept := firstBatches.Get().(*[]rawIncident)
 	batch := (*kept)[:0]
