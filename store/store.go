@@ -45,11 +45,15 @@ var (
 // Option changes how Open opens a database.
 type Option func(*options)
 
-type options struct{ mapped bool }
+type options struct{ mapped, alone bool }
 
 // Mapped maps a SQLite file into memory for a server's readers (see
 // sqlite.Mapped); PostgreSQL ignores it.
 func Mapped() Option { return func(o *options) { o.mapped = true } }
+
+// Alone says that this process is the database's only user while it
+// works, a command (see sqlite.Alone); PostgreSQL ignores it.
+func Alone() Option { return func(o *options) { o.alone = true } }
 
 // IsPostgres reports whether addr names a PostgreSQL database
 // (postgres://… or postgresql://…) rather than a SQLite file.
@@ -70,6 +74,9 @@ func Open(ctx context.Context, addr string, opts ...Option) (DB, error) {
 	var sopts []sqlite.Option
 	if o.mapped {
 		sopts = append(sopts, sqlite.Mapped())
+	}
+	if o.alone {
+		sopts = append(sopts, sqlite.Alone())
 	}
 	return sqlite.Open(ctx, addr, sopts...)
 }

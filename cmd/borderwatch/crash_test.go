@@ -66,21 +66,46 @@ func TestKillDuringImportLeavesBeforeOrAfter(t *testing.T) {
 	if v, err := strconv.Atoi(os.Getenv("BORDERWATCH_CRASH_KILLS")); err == nil && v > 0 {
 		kills = v
 	}
+	killDuringImport(t, rows, kills, true)
+}
+
+// The same drill for an import into a new file, which writes the file
+// directly under a rollback journal (sqlite.Alone): killed, it is rolled
+// back from the journal when the file is next opened.
+func TestKillDuringImportIntoNewFile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a drill of large imports")
+	}
+	killDuringImport(t, 40_000, 4, false)
+}
+
+// killDuringImport imports rows synthetic incidents once to the end, then
+// kills the same import at kills moments spread over its run, into a copy
+// of the bundled dataset (existing) or into a new file.
+func killDuringImport(t *testing.T, rows, kills int, existing bool) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "import.geojson")
 	writeSynthetic(t, file, rows, "geojson", 1)
-	before := filepath.Join(dir, "before.db")
-	st, _, err := open(ctx, before, testWebConfig()) // the bundled dataset
-	if err != nil {
-		t.Fatal(err)
+	before, n0 := "", 0
+	if existing {
+		before = filepath.Join(dir, "before.db")
+		st, _, err := open(ctx, before, testWebConfig()) // the bundled dataset
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+		n0 = countIncidents(t, before)
 	}
-	st.Close()
-	n0 := countIncidents(t, before)
+	fresh := func(db string) {
+		if before != "" {
+			copyFile(t, before, db)
+		}
+	}
 
 	// One import left to finish: how long it takes, and what "after" is.
 	done := filepath.Join(dir, "done.db")
-	copyFile(t, before, done)
+	fresh(done)
 	start := time.Now()
 	if out, err := command("import", "--db", done, file).CombinedOutput(); err != nil {
 		t.Fatalf("the import to compare with: %v\n%s", err, out)
@@ -93,7 +118,7 @@ func TestKillDuringImportLeavesBeforeOrAfter(t *testing.T) {
 	t.Logf("%d rows import in %s; before %d incidents, after %d", rows, full.Round(time.Millisecond), n0, n1)
 
 	// Killed at moments spread over the whole run, parsing to commit.
-	seen := map[int]int{}
+	seen, journals := map[int]int{}, 0
 	seed := uint64(time.Now().UnixNano())
 	r := rand.New(rand.NewPCG(seed, 0))
 	t.Logf("kill moments from seed %d", seed)
@@ -101,7 +126,7 @@ func TestKillDuringImportLeavesBeforeOrAfter(t *testing.T) {
 		// One moment in each of kills equal slots of the run.
 		at := time.Duration(float64(full) * (float64(k) + r.Float64()) / float64(kills))
 		db := filepath.Join(dir, fmt.Sprintf("kill%d.db", k))
-		copyFile(t, before, db)
+		fresh(db)
 		cmd := command("import", "--db", db, file)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -109,7 +134,11 @@ func TestKillDuringImportLeavesBeforeOrAfter(t *testing.T) {
 		time.Sleep(at)
 		cmd.Process.Kill() // SIGKILL
 		cmd.Wait()
-		// The database opens (the WAL is recovered), it is whole and in step.
+		if _, err := os.Stat(db + "-journal"); err == nil {
+			journals++ // a rollback journal: the file was being written directly
+		}
+		// The database opens (the WAL is recovered, or the journal rolled
+		// back), it is whole and in step.
 		st, err := store.Open(ctx, db)
 		if err != nil {
 			t.Fatalf("kill at %s: the database does not open: %v", at, err)
@@ -128,5 +157,11 @@ func TestKillDuringImportLeavesBeforeOrAfter(t *testing.T) {
 		seen[n]++
 		t.Logf("killed at %s (%.0f%% of the run): %d incidents, integrity ok", at.Round(time.Millisecond), 100*float64(at)/float64(full), n)
 	}
-	t.Logf("outcomes: %d before, %d after", seen[n0], seen[n1])
+	t.Logf("outcomes: %d before, %d after; %d kills left a rollback journal", seen[n0], seen[n1], journals)
+	if !existing && journals == 0 {
+		t.Error("no kill left a rollback journal: the import into a new file did not write it directly")
+	}
+	if existing && journals > 0 {
+		t.Error("an import into a database with incidents wrote it directly, not through the write-ahead log")
+	}
 }

@@ -43,7 +43,8 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if strings.HasSuffix(strings.ToLower(file), ".csv") {
 		read, what = geo.ReadIncidentsCSV, "row"
 	}
-	st, err := store.Open(ctx, *db)
+	// Alone: an import into a new file writes it directly (sqlite.Alone).
+	st, err := store.Open(ctx, *db, store.Alone())
 	if err != nil {
 		return err
 	}

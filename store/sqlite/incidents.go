@@ -3,12 +3,15 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/borderwatch/borderwatch/geo"
 	"github.com/borderwatch/borderwatch/store/internal/core"
 	"github.com/borderwatch/borderwatch/store/internal/record"
+	"github.com/mattn/go-sqlite3"
 	"github.com/paulmach/orb"
 )
 
@@ -86,6 +89,17 @@ func (db *DB) Import(ctx context.Context, read func(put func(*geo.Incident) erro
 		return 0, 0, fmt.Errorf("import: %w", err)
 	}
 	defer tempStore(context.WithoutCancel(ctx), db.writer, "DEFAULT")
+	if db.alone {
+		direct, err := db.writeDirect(ctx)
+		if err != nil {
+			return 0, 0, fmt.Errorf("import: %w", err)
+		}
+		if direct {
+			// Whatever the import's outcome. Should another process
+			// hold the file now, the next Open turns the log on.
+			defer db.writer.ExecContext(context.WithoutCancel(ctx), `PRAGMA journal_mode = WAL`)
+		}
+	}
 	err = db.write(ctx, func(tx *Tx) error {
 		lines, err := tx.db.ContextLines(ctx, coreTx{tx})
 		if err != nil {
@@ -110,6 +124,41 @@ func (db *DB) Import(ctx context.Context, read func(put func(*geo.Incident) erro
 		return 0, 0, err
 	}
 	return created, updated, nil
+}
+
+// writeDirect turns the write-ahead log off, so that an import writes the
+// database file directly, if the database holds no incidents and no other
+// connection has it open; it reports whether it did. Under a rollback
+// journal each page is written once, where the log wrote it and its
+// commit copied it into the file again (a 1M import: 64 s against 84 s).
+// It is as safe: a new page needs no journal, and an import killed at any
+// moment is rolled back from the journal when the file is next opened.
+// But readers would wait for the whole import, so it is for a database
+// nobody else reads (Alone) and that has nothing to read yet.
+func (db *DB) writeDirect(ctx context.Context) (bool, error) {
+	var some bool
+	if err := db.writer.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM incidents)`).Scan(&some); err != nil || some {
+		return false, err
+	}
+	// This process's idle readers keep the log open too; they open again
+	// when next needed.
+	db.reader.SetMaxIdleConns(0)
+	defer db.reader.SetMaxIdleConns(db.readers)
+	// Another's connection makes the change fail: at once, not after
+	// WriteWait.
+	if _, err := db.writer.ExecContext(ctx, `PRAGMA busy_timeout = 0`); err != nil {
+		return false, err
+	}
+	var mode string
+	err := db.writer.QueryRowContext(ctx, `PRAGMA journal_mode = DELETE`).Scan(&mode)
+	if _, terr := db.writer.ExecContext(ctx, `PRAGMA busy_timeout = `+strconv.FormatInt(WriteWait.Milliseconds(), 10)); terr != nil {
+		return false, terr
+	}
+	var serr sqlite3.Error
+	if errors.As(err, &serr) && serr.Code == sqlite3.ErrBusy {
+		return false, nil // another connection has the file open: keep the log
+	}
+	return mode == "delete", err
 }
 
 func deleteIncident(ctx context.Context, tx *Tx, id int64) error {

@@ -817,3 +817,111 @@ func TestLongReadStopsWhenCancelled(t *testing.T) {
 		t.Fatalf("read %d of %d incidents, then %v: want it stopped, context.Canceled", n, len(incs), err)
 	}
 }
+
+// An import into an empty database opened Alone writes the file directly
+// (no write-ahead log grows) and turns the log on again after it, whether
+// it succeeds or fails; one into a database that another connection has
+// open, or that holds incidents, goes through the log at once, without
+// waiting for that connection.
+func TestAloneImportWritesTheFileDirectly(t *testing.T) {
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(3, 4))
+	rows := func(n, from int) func(put func(*geo.Incident) error) error {
+		return func(put func(*geo.Incident) error) error {
+			for i := range n {
+				inc := randomIncident(r, from+i)
+				if err := put(&inc); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	// walGrew imports n incidents and reports whether the log grew by
+	// about their size, and that the log is on again after.
+	walGrew := func(t *testing.T, db *DB, path string, read func(put func(*geo.Incident) error) error) (bool, error) {
+		t.Helper()
+		size := func() int64 {
+			fi, err := os.Stat(path + "-wal")
+			if err != nil {
+				return 0
+			}
+			return fi.Size()
+		}
+		before := size()
+		_, _, err := db.Import(ctx, read)
+		var mode string
+		if err := db.writer.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+			t.Errorf("journal mode after the import: %q (%v), want wal", mode, err)
+		}
+		return size()-before > 1<<20, err
+	}
+	open := func(t *testing.T, opts ...Option) (*DB, string) {
+		path := filepath.Join(t.TempDir(), "alone.db")
+		db, err := Open(ctx, path, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db, path
+	}
+	t.Run("new", func(t *testing.T) {
+		db, path := open(t, Alone())
+		if grew, err := walGrew(t, db, path, rows(3000, 0)); err != nil || grew {
+			t.Errorf("an import into a new file: log grew %v (%v), want the file written directly", grew, err)
+		}
+		if n, err := db.CountIncidents(ctx); n != 3000 || err != nil {
+			t.Errorf("%d incidents (%v), want 3000", n, err)
+		}
+		// Now it has incidents: the next import goes through the log.
+		if grew, err := walGrew(t, db, path, rows(3000, 3000)); err != nil || !grew {
+			t.Errorf("an import into a database with incidents: log grew %v (%v), want it to", grew, err)
+		}
+	})
+	t.Run("without Alone", func(t *testing.T) {
+		db, path := open(t)
+		if grew, err := walGrew(t, db, path, rows(3000, 0)); err != nil || !grew {
+			t.Errorf("log grew %v (%v), want it to", grew, err)
+		}
+	})
+	t.Run("failed", func(t *testing.T) {
+		db, path := open(t, Alone())
+		bad := func(put func(*geo.Incident) error) error {
+			if err := rows(3000, 0)(put); err != nil {
+				return err
+			}
+			inc := incidentAt("bad", orb.LineString{{11, 33}}, "2016-02-01")
+			return put(&inc)
+		}
+		if grew, err := walGrew(t, db, path, bad); geo.ErrorKind(err) != geo.EInvalid || grew {
+			t.Fatalf("got %v, log grew %v; want invalid, the file written directly", err, grew)
+		}
+		if n, _ := db.CountIncidents(ctx); n != 0 {
+			t.Errorf("%d incidents after a failed import, want 0", n)
+		}
+		if err := Check(ctx, path); err != nil {
+			t.Error(err)
+		}
+	})
+	t.Run("another connection", func(t *testing.T) {
+		db, path := open(t, Alone())
+		other, err := Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer other.Close()
+		if _, err := other.CountIncidents(ctx); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		if grew, err := walGrew(t, db, path, rows(3000, 0)); err != nil || !grew {
+			t.Errorf("with another connection open: log grew %v (%v), want it to", grew, err)
+		}
+		if d := time.Since(start); d > WriteWait/4 {
+			t.Errorf("the import took %s: it waited for the other connection", d)
+		}
+		if n, err := other.CountIncidents(ctx); n != 3000 || err != nil {
+			t.Errorf("the other connection counts %d (%v), want 3000", n, err)
+		}
+	})
+}
