@@ -1,11 +1,15 @@
 package geo
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
+
+	fastjson "github.com/segmentio/encoding/json"
 )
 
 // ReadIncidents reads a GeoJSON FeatureCollection (or a single Feature) of
@@ -18,6 +22,7 @@ import (
 func ReadIncidents(r io.Reader, fn func(Incident, *FeatureError) error) error {
 	ur := &utf8Reader{r: r}
 	dec := json.NewDecoder(ur)
+	var shift int64 // what dec's offsets lack (splitter.decoder)
 	fail := func(err error) error {
 		var ue utf8Error
 		if errors.As(err, &ue) {
@@ -29,6 +34,10 @@ func ReadIncidents(r io.Reader, fn func(Incident, *FeatureError) error) error {
 		var ge *Error
 		if errors.As(err, &ge) {
 			return err
+		}
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			se.Offset += shift
 		}
 		return Errorf(EInvalid, "not GeoJSON: %s", jsonReason(err))
 	}
@@ -66,7 +75,18 @@ func ReadIncidents(r io.Reader, fn func(Incident, *FeatureError) error) error {
 		} else if tok != json.Delim('[') {
 			return Errorf(EInvalid, "not GeoJSON: features must be an array, got %s", describeToken(tok))
 		}
-		for ; dec.More(); n++ {
+		// The features are split from the stream here; at the first
+		// doubt (anything but objects of valid JSON between commas), or
+		// once the array ends, the Decoder goes on from there.
+		sp := &splitter{r: io.MultiReader(dec.Buffered(), ur), off: shift + dec.InputOffset()}
+		done, some, err := sp.features(&n, func(raw []byte, i int) error { return pass(raw, i, &seen, "feature", fn) })
+		if err != nil {
+			return err
+		}
+		if dec, shift, err = sp.decoder(done, some); err != nil {
+			return fail(err)
+		}
+		for ; !done && dec.More(); n++ {
 			var raw json.RawMessage
 			if err := dec.Decode(&raw); err != nil {
 				return fail(err)
@@ -75,15 +95,17 @@ func ReadIncidents(r io.Reader, fn func(Incident, *FeatureError) error) error {
 				return err
 			}
 		}
-		if _, err := dec.Token(); err != nil {
-			return fail(err)
+		if !done {
+			if _, err := dec.Token(); err != nil {
+				return fail(err)
+			}
 		}
 	}
 	if _, err := dec.Token(); err != nil {
 		return fail(err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return Errorf(EInvalid, "not GeoJSON: more data after the object, at byte %d", dec.InputOffset())
+		return Errorf(EInvalid, "not GeoJSON: more data after the object, at byte %d", shift+dec.InputOffset())
 	}
 	var typ string
 	json.Unmarshal(members["type"], &typ)
@@ -97,6 +119,170 @@ func ReadIncidents(r io.Reader, fn func(Incident, *FeatureError) error) error {
 		return pass(raw, 0, &seen, "feature", fn)
 	}
 	return Errorf(EInvalid, "expected a GeoJSON FeatureCollection or Feature, got type %q", typ)
+}
+
+// splitter reads the elements of a features array from the stream, after
+// its '[': as encoding/json's Decoder would, but about five times faster
+// (it scanned each feature twice, a byte at a time, half of an import's
+// reading). It splits only what is plainly objects of valid JSON separated
+// by commas; anything else, and what follows it, is left to the Decoder,
+// which then says what is wrong as it always did (decoder).
+type splitter struct {
+	r    io.Reader
+	buf  []byte // read from r; buf[i:] is not split yet
+	i    int
+	off  int64 // the stream's offset of buf[0]
+	mark int   // where the Decoder would go on: after the '[' or the last element
+	err  error // r's, once it gave one
+}
+
+// maxSplitDepth is the deepest nesting the splitter follows; deeper, the
+// Decoder decides (it refuses past 10 000 levels).
+const maxSplitDepth = 100
+
+// more reads more of the stream, keeping buf[mark:]; false when there is
+// no more.
+func (s *splitter) more() bool {
+	if s.err != nil {
+		return false
+	}
+	if s.mark > 0 {
+		n := copy(s.buf, s.buf[s.mark:])
+		s.off += int64(s.mark)
+		s.buf, s.i, s.mark = s.buf[:n], s.i-s.mark, 0
+	}
+	if cap(s.buf)-len(s.buf) < 4096 {
+		s.buf = append(s.buf, make([]byte, max(len(s.buf), 1<<16))...)[:len(s.buf)]
+	}
+	n, err := s.r.Read(s.buf[len(s.buf):cap(s.buf)])
+	s.buf = s.buf[:len(s.buf)+n]
+	if err != nil {
+		s.err = err
+	}
+	return n > 0 || err == nil
+}
+
+// next skips white space and returns the next byte, unread; false at the
+// end of the stream.
+func (s *splitter) next() (byte, bool) {
+	for {
+		for ; s.i < len(s.buf); s.i++ {
+			switch c := s.buf[s.i]; c {
+			case ' ', '\t', '\n', '\r':
+			default:
+				return c, true
+			}
+		}
+		if !s.more() {
+			return 0, false
+		}
+	}
+}
+
+// object reads the object starting at buf[i] to its end, following strings
+// and nesting only, and returns where it starts in buf; false when the
+// stream ends first or it nests too deep.
+func (s *splitter) object() (int, bool) {
+	depth, quoted, j := 0, false, s.i
+	for {
+		for ; j < len(s.buf); j++ {
+			c := s.buf[j]
+			if quoted {
+				switch c {
+				case '\\':
+					j++ // the escaped byte, perhaps in the next read
+				case '"':
+					quoted = false
+				}
+				continue
+			}
+			switch c {
+			case '"':
+				quoted = true
+			case '{', '[':
+				if depth++; depth > maxSplitDepth {
+					return 0, false
+				}
+			case '}', ']':
+				if depth--; depth == 0 {
+					start := s.i
+					s.i = j + 1
+					return start, true
+				}
+			}
+		}
+		at := j - s.i // more moves buf
+		if !s.more() {
+			return 0, false
+		}
+		j = s.i + at
+	}
+}
+
+// features splits the array's elements and calls each with one and its
+// index, counting them in n. done reports that it read the array's ']',
+// some that it read an element. Only each's error is returned.
+func (s *splitter) features(n *int, each func(raw []byte, i int) error) (done, some bool, err error) {
+	for ; ; some = true {
+		s.mark = s.i
+		c, ok := s.next()
+		if !ok {
+			return false, some, nil
+		}
+		if c == ']' {
+			s.i++
+			s.mark = s.i
+			return true, some, nil
+		}
+		if some {
+			if c != ',' {
+				return false, some, nil
+			}
+			s.i++
+			if c, ok = s.next(); !ok {
+				return false, some, nil
+			}
+		}
+		if c != '{' {
+			return false, some, nil
+		}
+		start, ok := s.object()
+		if !ok || !fastjson.Valid(s.buf[start:s.i]) {
+			return false, some, nil
+		}
+		// A copy: the incident may keep parts of it, and buf is reused.
+		if err := each(bytes.Clone(s.buf[start:s.i]), *n); err != nil {
+			return false, some, err
+		}
+		*n++
+	}
+}
+
+// decoder is a Decoder that goes on from the splitter's mark as the
+// stream's Decoder would have: after the array's ']' when done, else inside
+// it, after an element when some were read, and the offset to add to its
+// own. It is given text that puts it in that state, then the rest.
+func (s *splitter) decoder(done, after bool) (*json.Decoder, int64, error) {
+	prefix := `{"features":[`
+	switch {
+	case done:
+		prefix += `]`
+	case after:
+		prefix += `null` // an element that no byte after it can extend, as it could 0
+	}
+	rest := bytes.Clone(s.buf[s.mark:])
+	dec := json.NewDecoder(io.MultiReader(strings.NewReader(prefix), bytes.NewReader(rest), s.r))
+	for range 3 {
+		if _, err := dec.Token(); err != nil {
+			return nil, 0, err
+		}
+	}
+	if done || after {
+		if _, err := dec.Token(); err != nil {
+			return nil, 0, err
+		}
+	}
+	return dec, s.off + int64(s.mark) - int64(len(prefix)), nil
 }
 
 // pass decodes the i-th feature and hands it, or why it is refused, to fn.
