@@ -115,6 +115,9 @@ func killDuringImport(t *testing.T, rows, kills int, existing bool) {
 	if n1 != n0+rows {
 		t.Fatalf("a whole import: %d incidents, want %d", n1, n0+rows)
 	}
+	if err := store.Check(ctx, done); err != nil {
+		t.Fatalf("a whole import: %v", err)
+	}
 	t.Logf("%d rows import in %s; before %d incidents, after %d", rows, full.Round(time.Millisecond), n0, n1)
 
 	// Killed at moments spread over the whole run, parsing to commit.

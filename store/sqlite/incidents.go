@@ -89,9 +89,9 @@ func (db *DB) Import(ctx context.Context, read func(put func(*geo.Incident) erro
 		return 0, 0, fmt.Errorf("import: %w", err)
 	}
 	defer tempStore(context.WithoutCancel(ctx), db.writer, "DEFAULT")
+	direct := false
 	if db.alone {
-		direct, err := db.writeDirect(ctx)
-		if err != nil {
+		if direct, err = db.writeDirect(ctx); err != nil {
 			return 0, 0, fmt.Errorf("import: %w", err)
 		}
 		if direct {
@@ -101,6 +101,7 @@ func (db *DB) Import(ctx context.Context, read func(put func(*geo.Incident) erro
 		}
 	}
 	err = db.write(ctx, func(tx *Tx) error {
+		tx.direct = direct
 		lines, err := tx.db.ContextLines(ctx, coreTx{tx})
 		if err != nil {
 			return fmt.Errorf("import: %w", err)

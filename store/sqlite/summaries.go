@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -104,6 +105,16 @@ func (b *bulk) end(ctx context.Context, tx *Tx) error {
 	// memory, whatever Import set for the rows.
 	if err := tempStore(ctx, tx, "DEFAULT"); err != nil {
 		return err
+	}
+	// Writing the file directly, each sort on as many threads as there are
+	// cores (SQLite's sorter merges their runs): 45 s against 49 s for a
+	// million rows into a new file, for a peak RSS of 235 MB against 189.
+	// Through the write-ahead log it took the peak past 300 MB.
+	if tx.direct {
+		if _, err := tx.ExecContext(ctx, `PRAGMA threads = `+strconv.Itoa(runtime.NumCPU())); err != nil {
+			return err
+		}
+		defer tx.ExecContext(context.WithoutCancel(ctx), `PRAGMA threads = 0`)
 	}
 	// What a view's count and page read is written first, so that it lies
 	// early in the file: SQLite maps only a file's first 2 GB (its

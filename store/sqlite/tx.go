@@ -23,6 +23,9 @@ type Tx struct {
 	// packLater is set by a large import: the R*Trees are left alone
 	// row by row and packed again from their tables at its end.
 	packLater bool
+	// direct is set by an import that writes the file directly
+	// (writeDirect).
+	direct bool
 }
 
 // ExecContext runs query; in a write, a query with arguments is prepared
