@@ -149,8 +149,11 @@ func (b *bulk) end(ctx context.Context, tx *Tx) error {
 type schemaObject struct{ name, sql string }
 
 // readFirst are the indexes a map view's page and count read (boxPage,
-// cellsCount), and the clusters' fallback (queryCells).
-var readFirst = []string{"incidents_cell_date", "incidents_fine_cell", "incidents_event_date", "incidents_type_date", "incidents_cell"}
+// cellsCount), and the clusters' fallback (queryCells); and the dates'
+// (incidents_date), which the date spans are summed from: without it,
+// summing them scanned and sorted the table (4.7 s at a million rows,
+// against 2.3 s to build the index and 0.3 s to sum from it).
+var readFirst = []string{"incidents_cell_date", "incidents_fine_cell", "incidents_event_date", "incidents_type_date", "incidents_cell", "incidents_date"}
 
 type cellSpan = record.CellSpan
 
