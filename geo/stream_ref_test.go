@@ -15,87 +15,9 @@ import (
 // every feature read with encoding/json's Decoder. The fuzz target holds
 // the two to the same results.
 func readIncidentsDecoder(r io.Reader, fn func(Incident, *FeatureError) error) error {
-	ur := &utf8Reader{r: r}
-	dec := json.NewDecoder(ur)
-	fail := func(err error) error {
-		var ue utf8Error
-		if errors.As(err, &ue) {
-			return Errorf(EInvalid, "not UTF-8 at byte %d: GeoJSON must be UTF-8 (RFC 7946)", int64(ue))
-		}
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return Errorf(EInvalid, "not GeoJSON: the JSON ends early, at byte %d", ur.n)
-		}
-		var ge *Error
-		if errors.As(err, &ge) {
-			return err
-		}
-		return Errorf(EInvalid, "not GeoJSON: %s", jsonReason(err))
-	}
-	if tok, err := dec.Token(); err != nil {
-		return fail(err)
-	} else if tok != json.Delim('{') {
-		return Errorf(EInvalid, "expected a GeoJSON FeatureCollection or Feature, got %s", describeToken(tok))
-	}
-	members := map[string]json.RawMessage{}
-	n, sawFeatures := 0, false
-	var seen duplicates
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return fail(err)
-		}
-		key, _ := tok.(string)
-		if key != "features" {
-			var v json.RawMessage
-			if err := dec.Decode(&v); err != nil {
-				return fail(err)
-			}
-			members[key] = v
-			if t, ok := members["type"]; ok && sawFeatures && string(t) != `"FeatureCollection"` {
-				return Errorf(EInvalid, "expected a GeoJSON FeatureCollection or Feature, got type %s", t)
-			}
-			continue
-		}
-		if t, ok := members["type"]; ok && string(t) != `"FeatureCollection"` {
-			return Errorf(EInvalid, "expected a GeoJSON FeatureCollection or Feature, got type %s with features", t)
-		}
-		sawFeatures = true
-		if tok, err := dec.Token(); err != nil {
-			return fail(err)
-		} else if tok != json.Delim('[') {
-			return Errorf(EInvalid, "not GeoJSON: features must be an array, got %s", describeToken(tok))
-		}
-		for ; dec.More(); n++ {
-			var raw json.RawMessage
-			if err := dec.Decode(&raw); err != nil {
-				return fail(err)
-			}
-			if err := pass(raw, n, &seen, "feature", fn); err != nil {
-				return err
-			}
-		}
-		if _, err := dec.Token(); err != nil {
-			return fail(err)
-		}
-	}
-	if _, err := dec.Token(); err != nil {
-		return fail(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return Errorf(EInvalid, "not GeoJSON: more data after the object, at byte %d", dec.InputOffset())
-	}
-	var typ string
-	json.Unmarshal(members["type"], &typ)
-	switch {
-	case typ == "FeatureCollection" && n == 0:
-		return Errorf(EInvalid, "the FeatureCollection has no features")
-	case typ == "FeatureCollection":
-		return nil
-	case typ == "Feature" && !sawFeatures:
-		raw, _ := json.Marshal(members)
-		return pass(raw, 0, &seen, "feature", fn)
-	}
-	return Errorf(EInvalid, "expected a GeoJSON FeatureCollection or Feature, got type %q", typ)
+	splitFeatures = false
+	defer func() { splitFeatures = true }()
+	return ReadIncidents(r, fn)
 }
 
 // readAll is what ReadIncidents (or the reference) gives for doc: each

@@ -66,7 +66,7 @@ type options struct{ mapped, alone bool }
 func Mapped() Option { return func(o *options) { o.mapped = true } }
 
 // Alone says that this process is the database's only user while it works
-// (a command, not a server). A large import into a database that holds no
+// (a command, not a server). An import into a database that holds no
 // incidents yet then writes the file directly, under a rollback journal,
 // rather than the write-ahead log first, which its commit then copied into
 // the file (2.4 GB at a million incidents): see Import. A database that
