@@ -130,9 +130,9 @@ func ReadIncidents(r io.Reader, fn func(Incident, *FeatureError) error) error {
 var splitFeatures = true
 
 // splitter reads the elements of a features array from the stream, after
-// its '[': as encoding/json's Decoder would, but about five times faster
-// (it scanned each feature twice, a byte at a time, half of an import's
-// reading). It splits only what is plainly objects of valid JSON separated
+// its '[': as encoding/json's Decoder would, which scanned each feature
+// twice, a byte at a time (reading 20 000 features: 189-234 ms against
+// 335-371 ms). It splits only what is plainly objects of valid JSON separated
 // by commas; anything else, and what follows it, is left to the Decoder,
 // which then says what is wrong as it always did (decoder).
 type splitter struct {
@@ -278,8 +278,7 @@ func (s *splitter) decoder(done, after bool) (*json.Decoder, int64, error) {
 	case after:
 		prefix += `null` // an element that no byte after it can extend, as it could 0
 	}
-	rest := bytes.Clone(s.buf[s.mark:])
-	dec := json.NewDecoder(io.MultiReader(strings.NewReader(prefix), bytes.NewReader(rest), s.r))
+	dec := json.NewDecoder(io.MultiReader(strings.NewReader(prefix), bytes.NewReader(s.buf[s.mark:]), s.r))
 	for range 3 {
 		if _, err := dec.Token(); err != nil {
 			return nil, 0, err

@@ -33,7 +33,6 @@ type DB struct {
 	path       string
 	writer     *sql.DB
 	reader     *sql.DB
-	readers    int  // the most reader connections open at once
 	alone      bool // Alone
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
@@ -133,7 +132,6 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		return nil, fmt.Errorf("open db %s: %w", path, err)
 	}
 	n := max(8, 4*runtime.NumCPU()) // a request holds one for its snapshot
-	db.readers = n
 	reader.SetMaxOpenConns(n)
 	reader.SetMaxIdleConns(n)
 	if err := reader.PingContext(ctx); err != nil {

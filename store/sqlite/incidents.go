@@ -144,7 +144,7 @@ func (db *DB) writeDirect(ctx context.Context) (bool, error) {
 	// This process's idle readers keep the log open too; they open again
 	// when next needed.
 	db.reader.SetMaxIdleConns(0)
-	defer db.reader.SetMaxIdleConns(db.readers)
+	defer db.reader.SetMaxIdleConns(db.reader.Stats().MaxOpenConnections)
 	// Another's connection makes the change fail: at once, not after
 	// WriteWait.
 	if _, err := db.writer.ExecContext(ctx, `PRAGMA busy_timeout = 0`); err != nil {
